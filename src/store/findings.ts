@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import type { Finding, FindingEvent, FindingEventType, FindingState, FindingSubject } from '../model/finding.ts';
+import type { Db } from './db.ts';
+
+/** What the engine hands the store: a finding's content, without its lifecycle. */
+export type ReportedFinding = Omit<Finding, 'state' | 'firstSeenAt' | 'lastSeenAt' | 'resolvedAt' | 'snoozedUntil'>;
+
+export interface RecordTally {
+  opened: number;
+  reopened: number;
+  ongoing: number;
+}
+
+export interface FindingQuery {
+  state?: FindingState | undefined;
+  ruleId?: string | undefined;
+  changedInRun?: number | undefined;
+}
+
+/** Stable across runs: the same rule on the same subject is the same finding. */
+export function findingId(ruleId: string, subject: FindingSubject): string {
+  return createHash('sha1').update(`${ruleId}\0${subject.kind}\0${subject.key}`).digest('hex').slice(0, 16);
+}
+
+interface FindingRow {
+  id: string;
+  state: FindingState;
+  severity: string;
+  data: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  resolved_at: string | null;
+  snoozed_until: string | null;
+}
+
+const SYSTEM = 'pmo-bot';
+
+/** Findings and their audit trail; every state change writes a `finding_events` row. */
+export function createFindingRepo(db: Db) {
+  const select = db.prepare('SELECT id, state, severity, snoozed_until FROM findings WHERE id = ?');
+  const insert = db.prepare(`
+    INSERT INTO findings (id, rule_id, category, severity, subject_kind, subject_key, source, project, team,
+                          owner_email, state, message, data, first_seen_at, last_seen_at, resolved_at,
+                          snoozed_until, last_seen_run, changed_run)
+    VALUES (@id, @ruleId, @category, @severity, @subjectKind, @subjectKey, @source, @project, @team,
+            @ownerEmail, 'open', @message, @data, @now, @now, NULL, NULL, @run, @run)`);
+  const refresh = db.prepare(`
+    UPDATE findings SET severity = @severity, message = @message, data = @data, owner_email = @ownerEmail,
+                        project = @project, team = @team, last_seen_at = @now, last_seen_run = @run
+    WHERE id = @id`);
+  const setOpen = db.prepare(`
+    UPDATE findings SET state = 'open', resolved_at = NULL, snoozed_until = NULL, changed_run = @run WHERE id = @id`);
+  const insertEvent = db.prepare(
+    'INSERT INTO finding_events (finding_id, at, type, actor, reason, data) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const unseen = db.prepare(
+    "SELECT id FROM findings WHERE state IN ('open','snoozed','waived') AND last_seen_run < ?",
+  );
+  const resolve = db.prepare(
+    "UPDATE findings SET state = 'resolved', resolved_at = ?, snoozed_until = NULL, changed_run = ? WHERE id = ?",
+  );
+
+  const event = (id: string, at: string, type: FindingEventType, reason: string | null, data?: unknown, actor = SYSTEM) =>
+    insertEvent.run(id, at, type, actor, reason, data === undefined ? null : JSON.stringify(data));
+
+  return {
+    /** Records what a run saw (call inside a transaction): new, reopened or still-open findings. */
+    record(findings: readonly ReportedFinding[], run: number, now: string): RecordTally {
+      const tally: RecordTally = { opened: 0, reopened: 0, ongoing: 0 };
+      for (const f of findings) {
+        const params = {
+          id: f.id,
+          ruleId: f.ruleId,
+          category: f.category,
+          severity: f.severity,
+          subjectKind: f.subject.kind,
+          subjectKey: f.subject.key,
+          source: f.source,
+          project: f.project,
+          team: f.team,
+          ownerEmail: f.owner?.email?.toLowerCase() ?? null,
+          message: f.message,
+          data: JSON.stringify(f),
+          now,
+          run,
+        };
+        const existing = select.get(f.id) as Pick<FindingRow, 'id' | 'state' | 'severity' | 'snoozed_until'> | undefined;
+        if (!existing) {
+          insert.run(params);
+          event(f.id, now, 'opened', null, { severity: f.severity, message: f.message });
+          tally.opened++;
+          continue;
+        }
+        refresh.run(params);
+        if (existing.severity !== f.severity) {
+          event(f.id, now, 'severity_changed', null, { from: existing.severity, to: f.severity });
+        }
+        if (existing.state === 'resolved') {
+          setOpen.run({ id: f.id, run });
+          event(f.id, now, 'reopened', null, { message: f.message });
+          tally.reopened++;
+        } else if (existing.state === 'snoozed' && existing.snoozed_until !== null && existing.snoozed_until <= now) {
+          setOpen.run({ id: f.id, run });
+          event(f.id, now, 'unsnoozed', 'snooze expired');
+          tally.ongoing++;
+        } else {
+          tally.ongoing++;
+        }
+      }
+      return tally;
+    },
+
+    /** Resolves every live finding the run did not see again (call inside a transaction). */
+    resolveUnseen(run: number, now: string): number {
+      const ids = unseen.pluck().all(run) as string[];
+      for (const id of ids) {
+        resolve.run(now, run, id);
+        event(id, now, 'resolved', 'no longer reported by its rule');
+      }
+      return ids.length;
+    },
+
+    /** A person's decision on a finding (snooze, waive), with the reason kept in the audit trail. */
+    setState(
+      id: string,
+      change: { state: 'open' | 'snoozed' | 'waived'; actor: string; reason: string | null; until?: string | null },
+      now: string,
+    ): boolean {
+      const existing = select.get(id) as Pick<FindingRow, 'state'> | undefined;
+      if (!existing || existing.state === 'resolved') return false;
+      db.prepare('UPDATE findings SET state = ?, snoozed_until = ? WHERE id = ?').run(
+        change.state,
+        change.state === 'snoozed' ? (change.until ?? null) : null,
+        id,
+      );
+      const type: FindingEventType =
+        change.state === 'snoozed' ? 'snoozed' : change.state === 'waived' ? 'waived' : existing.state === 'waived' ? 'unwaived' : 'unsnoozed';
+      event(id, now, type, change.reason, change.until ? { until: change.until } : undefined, change.actor);
+      return true;
+    },
+
+    get(id: string): Finding | undefined {
+      const row = db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow | undefined;
+      return row ? fromRow(row) : undefined;
+    },
+
+    list(query: FindingQuery = {}): Finding[] {
+      return [...this.iterate(query)];
+    },
+
+    *iterate(query: FindingQuery = {}): Generator<Finding> {
+      const parts: string[] = [];
+      const params: Array<string | number> = [];
+      if (query.state) {
+        parts.push('state = ?');
+        params.push(query.state);
+      }
+      if (query.ruleId) {
+        parts.push('rule_id = ?');
+        params.push(query.ruleId);
+      }
+      if (query.changedInRun !== undefined) {
+        parts.push('changed_run = ?');
+        params.push(query.changedInRun);
+      }
+      const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+      const order = "ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id, subject_key";
+      const stmt = db.prepare(`SELECT * FROM findings ${where} ${order}`);
+      for (const row of stmt.iterate(...params) as Iterable<FindingRow>) yield fromRow(row);
+    },
+
+    count(state?: FindingState): number {
+      const stmt = state
+        ? db.prepare('SELECT count(*) FROM findings WHERE state = ?').pluck()
+        : db.prepare('SELECT count(*) FROM findings').pluck();
+      return Number(state ? stmt.get(state) : stmt.get());
+    },
+
+    events(findingId?: string): FindingEvent[] {
+      const rows = (
+        findingId
+          ? db.prepare('SELECT * FROM finding_events WHERE finding_id = ? ORDER BY id').all(findingId)
+          : db.prepare('SELECT * FROM finding_events ORDER BY id').all()
+      ) as Array<{ id: number; finding_id: string; at: string; type: FindingEventType; actor: string; reason: string | null; data: string | null }>;
+      return rows.map((r) => ({
+        id: r.id,
+        findingId: r.finding_id,
+        at: r.at,
+        type: r.type,
+        actor: r.actor,
+        reason: r.reason,
+        data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null,
+      }));
+    },
+  };
+}
+
+export type FindingRepo = ReturnType<typeof createFindingRepo>;
+
+function fromRow(row: FindingRow): Finding {
+  const content = JSON.parse(row.data) as ReportedFinding;
+  return {
+    ...content,
+    state: row.state,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    resolvedAt: row.resolved_at,
+    snoozedUntil: row.snoozed_until,
+  };
+}

@@ -1,0 +1,229 @@
+import type { Sprint, WorkItem } from '../model/work-item.ts';
+import type { Db } from './db.ts';
+
+export interface ItemFilter {
+  source?: string | undefined;
+  project?: string | undefined;
+  includeRemoved?: boolean;
+}
+
+export interface QuarantineRow {
+  source: string;
+  nativeKey: string;
+  error: string;
+  payload: unknown;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+/** Work items, their status transitions, sprints and quarantined payloads. */
+export function createItemRepo(db: Db) {
+  const upsertItem = db.prepare(`
+    INSERT INTO work_items (key, source, native_key, project, team, type_category, status_category,
+                            assignee_email, sprint_key, parent_key, updated_at, synced_at, removed_at, data)
+    VALUES (@key, @source, @nativeKey, @project, @team, @typeCategory, @statusCategory,
+            @assigneeEmail, @sprintKey, @parentKey, @updatedAt, @syncedAt, NULL, @data)
+    ON CONFLICT (key) DO UPDATE SET
+      project = excluded.project, team = excluded.team, type_category = excluded.type_category,
+      status_category = excluded.status_category, assignee_email = excluded.assignee_email,
+      sprint_key = excluded.sprint_key, parent_key = excluded.parent_key, updated_at = excluded.updated_at,
+      synced_at = excluded.synced_at, removed_at = NULL, data = excluded.data`);
+  const deleteTransitions = db.prepare('DELETE FROM transitions WHERE item_key = ?');
+  const insertTransition = db.prepare(`
+    INSERT INTO transitions (item_key, seq, at, from_status, to_status, from_category, to_category, actor)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const markRemovedStmt = db.prepare(
+    'UPDATE work_items SET removed_at = ? WHERE source = ? AND native_key = ? AND removed_at IS NULL',
+  );
+  const dropQuarantine = db.prepare('DELETE FROM quarantine WHERE source = ? AND native_key = ?');
+  const upsertQuarantine = db.prepare(`
+    INSERT INTO quarantine (source, native_key, error, payload, first_seen_at, last_seen_at)
+    VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (source, native_key) DO UPDATE SET
+      error = excluded.error, payload = excluded.payload, last_seen_at = excluded.last_seen_at`);
+  const upsertSprint = db.prepare(`
+    INSERT INTO sprints (key, source, native_id, name, state, start_date, end_date, complete_date, goal, project, team)
+    VALUES (@key, @source, @id, @name, @state, @startDate, @endDate, @completeDate, @goal, @project, @team)
+    ON CONFLICT (key) DO UPDATE SET
+      name = excluded.name, state = excluded.state, start_date = excluded.start_date, end_date = excluded.end_date,
+      complete_date = excluded.complete_date, goal = excluded.goal, project = excluded.project, team = excluded.team`);
+  const getStmt = db.prepare('SELECT data FROM work_items WHERE key = ?').pluck();
+  const sprintStmt = db.prepare('SELECT * FROM sprints WHERE key = ?');
+
+  return {
+    /** Writes items (call inside a transaction); their transitions are replaced, not appended. */
+    upsert(items: readonly WorkItem[], syncedAt: string): void {
+      for (const item of items) {
+        upsertItem.run({
+          key: item.key,
+          source: item.source,
+          nativeKey: item.nativeKey,
+          project: item.project,
+          team: item.team,
+          typeCategory: item.typeCategory,
+          statusCategory: item.statusCategory,
+          assigneeEmail: item.assignee?.email?.toLowerCase() ?? null,
+          sprintKey: item.sprint ? `${item.source}:${item.sprint.id}` : null,
+          parentKey: item.parentKey,
+          updatedAt: item.updatedAt,
+          syncedAt,
+          data: JSON.stringify(item),
+        });
+        deleteTransitions.run(item.key);
+        let seq = 0;
+        for (const t of item.transitions) {
+          insertTransition.run(item.key, seq++, t.at, t.from, t.to, t.fromCategory, t.toCategory, t.by ?? null);
+        }
+        dropQuarantine.run(item.source, item.nativeKey);
+      }
+    },
+
+    markRemoved(source: string, nativeKeys: readonly string[], at: string): number {
+      let changed = 0;
+      for (const k of nativeKeys) changed += markRemovedStmt.run(at, source, k).changes;
+      return changed;
+    },
+
+    /** Marks removed every live item of `source` whose native key is not in `present`. */
+    reconcile(source: string, present: readonly string[], at: string): number {
+      const keep = new Set(present);
+      const live = db
+        .prepare('SELECT native_key FROM work_items WHERE source = ? AND removed_at IS NULL')
+        .pluck()
+        .all(source) as string[];
+      return this.markRemoved(
+        source,
+        live.filter((k) => !keep.has(k)),
+        at,
+      );
+    },
+
+    quarantine(source: string, nativeKey: string, error: string, payload: unknown, at: string): void {
+      upsertQuarantine.run(source, nativeKey, error, safeJson(payload), at, at);
+    },
+
+    upsertSprints(sprints: readonly Sprint[]): void {
+      for (const s of sprints) upsertSprint.run(s);
+    },
+
+    get(key: string): WorkItem | undefined {
+      const data = getStmt.get(key) as string | undefined;
+      return data === undefined ? undefined : (JSON.parse(data) as WorkItem);
+    },
+
+    /**
+     * Streams items in key order, a chunk of rows at a time (keyset paging), so memory stays flat and
+     * no statement is left open: callers may write to the store between chunks.
+     */
+    *iterate(filter: ItemFilter = {}, chunkSize = 2000): Generator<WorkItem> {
+      const { sql, params } = whereClause(filter);
+      const glue = sql ? ' AND' : 'WHERE';
+      const stmt = db.prepare(`SELECT key, data FROM work_items ${sql}${glue} key > ? ORDER BY key LIMIT ?`);
+      let after = '';
+      for (;;) {
+        const rows = stmt.all(...params, after, chunkSize) as Array<{ key: string; data: string }>;
+        for (const row of rows) yield JSON.parse(row.data) as WorkItem;
+        if (rows.length < chunkSize) return;
+        after = rows[rows.length - 1]!.key;
+      }
+    },
+
+    count(filter: ItemFilter = {}): number {
+      const { sql, params } = whereClause(filter);
+      return Number(db.prepare(`SELECT count(*) FROM work_items ${sql}`).pluck().get(...params));
+    },
+
+    sprint(key: string): Sprint | undefined {
+      const row = sprintStmt.get(key) as SprintRow | undefined;
+      return row ? sprintFromRow(row) : undefined;
+    },
+
+    sprints(source?: string): Sprint[] {
+      const rows = (
+        source
+          ? db.prepare('SELECT * FROM sprints WHERE source = ? ORDER BY start_date, key').all(source)
+          : db.prepare('SELECT * FROM sprints ORDER BY start_date, key').all()
+      ) as SprintRow[];
+      return rows.map(sprintFromRow);
+    },
+
+    quarantined(source?: string): QuarantineRow[] {
+      const rows = (
+        source
+          ? db.prepare('SELECT * FROM quarantine WHERE source = ? ORDER BY source, native_key').all(source)
+          : db.prepare('SELECT * FROM quarantine ORDER BY source, native_key').all()
+      ) as Array<Record<string, string>>;
+      return rows.map((r) => ({
+        source: String(r['source']),
+        nativeKey: String(r['native_key']),
+        error: String(r['error']),
+        payload: parseOr(String(r['payload'])),
+        firstSeenAt: String(r['first_seen_at']),
+        lastSeenAt: String(r['last_seen_at']),
+      }));
+    },
+  };
+}
+
+export type ItemRepo = ReturnType<typeof createItemRepo>;
+
+interface SprintRow {
+  key: string;
+  source: string;
+  native_id: string;
+  name: string;
+  state: Sprint['state'];
+  start_date: string | null;
+  end_date: string | null;
+  complete_date: string | null;
+  goal: string | null;
+  project: string | null;
+  team: string | null;
+}
+
+function sprintFromRow(r: SprintRow): Sprint {
+  return {
+    key: r.key,
+    source: r.source,
+    id: r.native_id,
+    name: r.name,
+    state: r.state,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    completeDate: r.complete_date,
+    goal: r.goal,
+    project: r.project,
+    team: r.team,
+  };
+}
+
+function whereClause(filter: ItemFilter): { sql: string; params: string[] } {
+  const parts: string[] = [];
+  const params: string[] = [];
+  if (!filter.includeRemoved) parts.push('removed_at IS NULL');
+  if (filter.source) {
+    parts.push('source = ?');
+    params.push(filter.source);
+  }
+  if (filter.project) {
+    parts.push('project = ?');
+    params.push(filter.project);
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return JSON.stringify(String(value));
+  }
+}
+
+function parseOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,17 @@
+/** Time is injected so tests can pin it; production uses the wall clock. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function fixedClock(at: Date | string): Clock {
+  const instant = new Date(at);
+  return { now: () => new Date(instant) };
+}
+
+export const DAY_MS = 86_400_000;
+
+export function daysBetween(from: Date | string, to: Date | string): number {
+  return (new Date(to).getTime() - new Date(from).getTime()) / DAY_MS;
+}

@@ -1,0 +1,75 @@
+import { dirname, join, resolve } from 'node:path';
+import { connectorFor } from '../../connectors/api.ts';
+import { builtInRules } from '../../rules/api.ts';
+import type { Config } from '../config/schema.ts';
+import type { Connector } from '../model/connector.ts';
+import type { AnyRule } from '../engine/rule.ts';
+import { createConsoleTransport } from '../notify/transports/console.ts';
+import { createSlackWebTransport } from '../notify/transports/slack-web.ts';
+import type { Transport } from '../notify/transports/transport.ts';
+import { openStore, type OpenedStore } from '../store/index.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
+import { PmoError } from '../util/errors.ts';
+import type { Logger } from '../util/log.ts';
+
+/** Everything a command needs, assembled once from the validated config. */
+export interface Runtime {
+  config: Config;
+  store: OpenedStore;
+  connectors: Connector[];
+  rules: readonly AnyRule[];
+  transport: Transport;
+  clock: Clock;
+  log: Logger;
+  dataDir: string;
+}
+
+export interface RuntimeOptions {
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  /** Take the single-writer lock on the store (worker, sync, check). */
+  lock?: boolean;
+  transport?: Transport;
+  cwd?: string;
+}
+
+export function storagePath(config: Config, cwd: string): string {
+  return config.storage.path === ':memory:' ? ':memory:' : resolve(cwd, config.storage.path);
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const dbPath = storagePath(config, options.cwd ?? process.cwd());
+  const dataDir = dbPath === ':memory:' ? resolve(options.cwd ?? process.cwd(), 'data') : dirname(dbPath);
+  const connectors = config.sources.map((source) => {
+    const def = connectorFor(source.kind);
+    if (!def) throw new PmoError('UNKNOWN_SOURCE', `no connector for kind "${source.kind}"`);
+    return def.create(source, { clock, log: log.child({ source: source.id }) });
+  });
+  const store = openStore(dbPath, { lock: options.lock ?? false });
+  return {
+    config,
+    store,
+    connectors,
+    rules: builtInRules,
+    transport: options.transport ?? createTransport(config, dataDir),
+    clock,
+    log,
+    dataDir,
+  };
+}
+
+/** `slack.mode`, defaulting to the console when no bot token is configured. */
+export function slackMode(config: Config): 'socket' | 'http' | 'console' {
+  if (config.slack.mode) return config.slack.mode;
+  if (!config.slack.botToken) return 'console';
+  return config.slack.appToken ? 'socket' : 'http';
+}
+
+function createTransport(config: Config, dataDir: string): Transport {
+  const mode = slackMode(config);
+  if (mode === 'console' || !config.slack.botToken) return createConsoleTransport({ outDir: join(dataDir, 'outbox') });
+  return createSlackWebTransport({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken });
+}

@@ -1,0 +1,123 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDb, schemaVersion } from '../../src/store/db.ts';
+import { SCHEMA_VERSION } from '../../src/store/migrations.ts';
+import { openStore } from '../../src/store/index.ts';
+import { makeWorkItem } from '../helpers/builders.ts';
+
+function tempDb(): string {
+  return join(mkdtempSync(join(tmpdir(), 'pmo-store-')), 'pmo.db');
+}
+
+describe('store: migrations', () => {
+  it('creates every table from an empty file, in WAL mode', () => {
+    const path = tempDb();
+
+    const { db, close } = openDb(path);
+
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(['finding_events', 'findings', 'outbox', 'quarantine', 'runs', 'sprints', 'sync_state', 'transitions', 'work_items']);
+    close();
+  });
+
+  it('upgrades a database from the previous schema and keeps its data', () => {
+    const path = tempDb();
+    const old = openDb(path, { migrateTo: SCHEMA_VERSION - 1 });
+    expect(schemaVersion(old.db)).toBe(SCHEMA_VERSION - 1);
+    old.db.prepare("INSERT INTO sync_state (source, watermark) VALUES ('jira', '2026-11-01T00:00:00Z')").run();
+    old.close();
+
+    const store = openStore(path);
+
+    expect(schemaVersion(store.db)).toBe(SCHEMA_VERSION);
+    expect(store.syncState('jira').watermark).toBe('2026-11-01T00:00:00Z');
+    expect(store.outbox.list()).toEqual([]);
+    store.close();
+  });
+
+  it('refuses a database written by a newer pmo-bot', () => {
+    const path = tempDb();
+    const { db, close } = openDb(path);
+    db.pragma('user_version = 999');
+    close();
+
+    expect(() => openDb(path)).toThrow(/schema version 999 is newer/);
+  });
+});
+
+describe('store: refusing files it must not touch', () => {
+  it('refuses a file that is not SQLite and leaves it byte for byte as it was', () => {
+    const path = tempDb();
+    writeFileSync(path, 'these are my notes, not a database\n');
+
+    expect(() => openDb(path)).toThrow(/is not a SQLite database/);
+
+    expect(readFileSync(path, 'utf8')).toBe('these are my notes, not a database\n');
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+
+  it('refuses a second writer while the first holds the lock, and takes over a stale lock', () => {
+    const path = tempDb();
+    const first = openDb(path, { lock: true });
+
+    expect(() => openDb(path, { lock: true })).toThrow(/in use by another pmo-bot process \(pid \d+/);
+    const reader = openDb(path);
+    reader.close();
+    first.close();
+
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: 2 ** 22 + 17, host: '', since: 'yesterday' }));
+    const second = openDb(path, { lock: true });
+    second.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+});
+
+describe('store: items', () => {
+  it('upserts items with their transitions and reads them back unchanged', () => {
+    const store = openStore(':memory:');
+    const item = makeWorkItem({
+      transitions: [
+        { at: '2026-11-02T10:00:00.000Z', from: 'To Do', to: 'In Progress', fromCategory: 'todo', toCategory: 'in_progress', by: 'u1' },
+        { at: '2026-11-05T10:00:00.000Z', from: 'In Progress', to: 'Done', fromCategory: 'in_progress', toCategory: 'done', by: 'u1' },
+      ],
+    });
+
+    store.transaction(() => store.items.upsert([item], '2026-11-21T00:00:00.000Z'));
+    store.transaction(() => store.items.upsert([{ ...item, title: 'renamed', transitions: item.transitions.slice(0, 1) }], '2026-11-21T01:00:00.000Z'));
+
+    expect(store.items.get(item.key)?.title).toBe('renamed');
+    expect(store.db.prepare('SELECT count(*) FROM transitions WHERE item_key = ?').pluck().get(item.key)).toBe(1);
+    expect(store.items.count()).toBe(1);
+  });
+
+  it('iterates in chunks without holding a statement open, so writes between chunks work', () => {
+    const store = openStore(':memory:');
+    const items = Array.from({ length: 25 }, (_, i) => makeWorkItem({ nativeKey: `K-${String(i).padStart(3, '0')}` }));
+    store.transaction(() => store.items.upsert(items, '2026-11-21T00:00:00.000Z'));
+
+    const seen: string[] = [];
+    for (const item of store.items.iterate({}, 4)) {
+      seen.push(item.nativeKey);
+      store.putSyncState({ source: 'x', watermark: item.key, cursor: null, lastFullSyncAt: null, lastSyncAt: null });
+    }
+
+    expect(seen).toEqual(items.map((i) => i.nativeKey));
+  });
+
+  it('marks removed items and hides them from the default listing', () => {
+    const store = openStore(':memory:');
+    const a = makeWorkItem({ nativeKey: 'A-1' });
+    const b = makeWorkItem({ nativeKey: 'A-2' });
+    store.transaction(() => store.items.upsert([a, b], '2026-11-21T00:00:00.000Z'));
+
+    const removed = store.transaction(() => store.items.reconcile('test', ['A-1'], '2026-11-21T02:00:00.000Z'));
+
+    expect(removed).toBe(1);
+    expect([...store.items.iterate()].map((i) => i.nativeKey)).toEqual(['A-1']);
+    expect(store.items.count({ includeRemoved: true })).toBe(2);
+  });
+});
