@@ -1,3 +1,4 @@
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Connector, ConnectorDefinition, ConnectorDeps, DoctorCheck, PullPage, PullRequest } from '../../src/model/connector.ts';
 import { generatePages, type GenerateOptions } from './generate.ts';
@@ -73,6 +74,8 @@ export function createSampleConnector(config: SampleSourceConfig, deps: Connecto
     const watermark = now.toISOString();
     log.debug({ start: resume?.next ?? 0, size: config.size }, 'Generating sample portfolio');
     for (const page of generatePages(opts, resume?.next ?? 0, config.pageSize)) {
+      // Generation is CPU-only: give the event loop (health checks, Slack, GC tasks) a turn per page.
+      await setImmediatePromise();
       if (request.signal?.aborted) return;
       const last = page.end >= config.size;
       yield {
