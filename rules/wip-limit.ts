@@ -3,9 +3,16 @@ import type { Person, WorkItem } from '../src/model/work-item.ts';
 import { defineRule } from '../src/engine/rule.ts';
 import { personKey, typeCategoriesOption } from '../src/engine/helpers.ts';
 
+/** What the rule keeps of each in-progress item: aggregates must not hold whole items. */
+type Held = Pick<WorkItem, 'nativeKey' | 'url' | 'project' | 'team' | 'source' | 'status'>;
+
 interface Load {
   person: Person;
-  items: WorkItem[];
+  items: Held[];
+}
+
+function held(item: WorkItem): Held {
+  return { nativeKey: item.nativeKey, url: item.url, project: item.project, team: item.team, source: item.source, status: item.status };
 }
 
 export const rule = defineRule({
@@ -31,19 +38,21 @@ export const rule = defineRule({
   },
   create(ctx) {
     const byPerson = new Map<string, Load>();
-    const byStatus = new Map<string, WorkItem[]>();
+    const byStatus = new Map<string, Held[]>();
     return {
       item(item) {
         if (item.statusCategory !== 'in_progress' || !ctx.options.types.includes(item.typeCategory)) return;
         if (item.assignee) {
           const key = personKey(item.assignee);
           const load = byPerson.get(key) ?? { person: item.assignee, items: [] };
-          load.items.push(item);
+          load.items.push(held(item));
           byPerson.set(key, load);
         }
         if (Object.hasOwn(ctx.options.perStatus, item.status)) {
           const key = `${item.source}:${item.project}:${item.status}`;
-          byStatus.set(key, [...(byStatus.get(key) ?? []), item]);
+          const list = byStatus.get(key) ?? [];
+          list.push(held(item));
+          byStatus.set(key, list);
         }
       },
       done() {
