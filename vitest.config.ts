@@ -9,5 +9,6 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     env: { TZ: 'UTC', LOG_LEVEL: 'silent' },
+    reporters: ['default', './test/reporters/summary-line.ts'],
   },
 });
