@@ -45,8 +45,25 @@ export function captureLog(): { log: Logger; lines: string[] } {
   return { log: createLogger({ level: 'debug', format: 'json', write: (l) => lines.push(l) }), lines };
 }
 
-export function connector(cfg: AzureDevOpsSourceConfig, log: Logger = captureLog().log): Connector {
-  return createAzureDevOpsConnector(cfg, { clock, log }, { policy: { sleep: async () => undefined, random: () => 0.5 } });
+/** Policy knobs with a virtual clock that sleeping advances; `sleeps` records every wait. */
+export function virtualTime() {
+  const sleeps: number[] = [];
+  let t = 1_000_000;
+  return {
+    sleeps,
+    policy: {
+      now: () => t,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        t += ms;
+      },
+      random: () => 0.5,
+    },
+  };
+}
+
+export function connector(cfg: AzureDevOpsSourceConfig, log: Logger = captureLog().log, policy = virtualTime().policy): Connector {
+  return createAzureDevOpsConnector(cfg, { clock, log }, { policy });
 }
 
 /** Routes every request to the fake's origin through nock to the fake; anything else is refused. */
