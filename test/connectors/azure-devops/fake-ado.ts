@@ -104,6 +104,14 @@ export function identity(name: string, email: string | null): Identity {
   };
 }
 
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): FakeReply => ({
   status,
   headers: { 'content-type': 'application/json; charset=utf-8; api-version=7.1', ...headers },
@@ -126,7 +134,7 @@ export class FakeAdo {
   readonly basePath: string;
   readonly projects: Map<string, FakeProject>;
   readonly items = new Map<number, Item>();
-  readonly requests: Array<{ method: string; path: string; query: URLSearchParams }> = [];
+  readonly requests: Array<{ method: string; path: string; query: URLSearchParams; body: unknown }> = [];
   readonly patches: Array<{ id: number; ops: unknown }> = [];
   readonly comments: Array<{ id: number; text: string }> = [];
   private readonly log: Revision[] = [];
@@ -248,7 +256,7 @@ export class FakeAdo {
     const url = new URL(path, this.origin);
     let rel = url.pathname;
     if (this.basePath && rel.toLowerCase().startsWith(this.basePath.toLowerCase())) rel = rel.slice(this.basePath.length);
-    this.requests.push({ method, path: rel, query: url.searchParams });
+    this.requests.push({ method, path: rel, query: url.searchParams, body: typeof rawBody === 'string' && rawBody ? safeJson(rawBody) : rawBody });
     const reply = this.route(method.toUpperCase(), rel, url.searchParams, headers, rawBody);
     return { ...reply, headers: { ...this.options.extraHeaders, ...reply.headers } };
   }
@@ -507,7 +515,7 @@ export class FakeAdo {
     const text = body?.text ?? '';
     this.comments.push({ id, text });
     const by = identity('PMO Bot', 'pmo-bot@fabrikam.example');
-    return json(200, { workItemId: id, commentId: this.comments.length, version: 1, text, createdBy: by, createdDate: new Date(this.clock).toISOString(), modifiedBy: by, modifiedDate: new Date(this.clock).toISOString(), url: `${this.orgUrl}/_apis/wit/workItems/${id}/comments/${this.comments.length}` });
+    return json(200, { workItemId: id, id: this.comments.length, version: 1, text, format: 'html', renderedText: text, isDeleted: false, createdBy: by, createdDate: new Date(this.clock).toISOString(), modifiedBy: by, modifiedDate: new Date(this.clock).toISOString(), url: `${this.orgUrl}/_apis/wit/workItems/${id}/comments/${this.comments.length}` });
   }
 
   /** Requests whose path matches, for request-count assertions. */

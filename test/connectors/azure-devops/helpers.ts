@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import nock from 'nock';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { createAzureDevOpsConnector } from '../../../connectors/azure-devops/index.ts';
@@ -19,11 +20,17 @@ export const GRACE = identity('Grace Hopper', 'grace@fabrikam.example');
 /** An on-premises identity: a domain account, no email. */
 export const LINUS = identity('Linus Domain', null);
 
+/** A stable uuid from a label (iterations are identified by uuid). */
+function uuid(label: string): string {
+  const hex = createHash('sha1').update(label).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 export function sprints(project: string, team: string): FakeIteration[] {
   return [
-    { id: `${team}-s1`.padEnd(8, '0').slice(0, 8) + '-a000-4000-8000-000000000001', name: 'Sprint 1', path: `${project}\\${team}\\Sprint 1`, startDate: '2026-10-19T00:00:00Z', finishDate: '2026-10-30T00:00:00Z', timeFrame: 'past' },
-    { id: `${team}-s2`.padEnd(8, '0').slice(0, 8) + '-a000-4000-8000-000000000002', name: 'Sprint 2', path: `${project}\\${team}\\Sprint 2`, startDate: '2026-11-16T00:00:00Z', finishDate: '2026-11-27T00:00:00Z', timeFrame: 'current' },
-    { id: `${team}-s3`.padEnd(8, '0').slice(0, 8) + '-a000-4000-8000-000000000003', name: 'Sprint 3', path: `${project}\\${team}\\Sprint 3`, startDate: '2026-11-30T00:00:00Z', finishDate: '2026-12-11T00:00:00Z', timeFrame: 'future' },
+    { id: uuid(`${project}/${team}/1`), name: 'Sprint 1', path: `${project}\\${team}\\Sprint 1`, startDate: '2026-10-19T00:00:00Z', finishDate: '2026-10-30T00:00:00Z', timeFrame: 'past' },
+    { id: uuid(`${project}/${team}/2`), name: 'Sprint 2', path: `${project}\\${team}\\Sprint 2`, startDate: '2026-11-16T00:00:00Z', finishDate: '2026-11-27T00:00:00Z', timeFrame: 'current' },
+    { id: uuid(`${project}/${team}/3`), name: 'Sprint 3', path: `${project}\\${team}\\Sprint 3`, startDate: '2026-11-30T00:00:00Z', finishDate: '2026-12-11T00:00:00Z', timeFrame: 'future' },
   ];
 }
 
