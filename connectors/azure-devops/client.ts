@@ -157,7 +157,7 @@ export function createAdoApi(config: AzureDevOpsSourceConfig, policy: HttpPolicy
       if (result === null || result === undefined) {
         if (onNull === 'allow') return result as T;
         // typed-rest-client resolves 404 and non-JSON bodies (HTML sign-in pages, truncated JSON) to null.
-        throw new AdoRequestError(`${what}: no JSON in the reply (not found, an HTML sign-in page, or a truncated body); check orgUrl, the project name and the token`, {
+        throw new AdoRequestError(`${what}: no JSON in the reply: not found (HTTP 404), an HTML sign-in page, or a truncated body; check orgUrl, the project name and the token`, {
           code: 'NO_JSON',
         });
       }

@@ -6,6 +6,8 @@ import { loadProcess } from './meta.ts';
 import { ADO_STATE_CATEGORIES } from './process.ts';
 import { AdoProject, AdoRevisionBatch, type AzureDevOpsSourceConfig } from './schema.ts';
 
+const SYSTEM_PROCESSES: readonly string[] = ['Agile', 'Scrum', 'CMMI', 'Basic'];
+
 /**
  * `pmo-bot doctor` for one Azure DevOps source: the server answers, the token is accepted, each
  * project is readable (and its revisions feed too), which process it runs, and which of the fields
@@ -32,15 +34,19 @@ export async function checkAzureDevOps(deps: { api: AdoApi; config: AzureDevOpsS
       if (!parsed.success) throw new Error('unexpected project reply');
       const templateName = parsed.data.capabilities?.processTemplate?.templateName ?? null;
       const process = await loadProcess(api, project, config, templateName);
-      checks.push({ name: `project ${project}`, ok: true, detail: `readable; process ${templateName ?? process.template}${templateName && process.template === 'custom' ? ' (inherited)' : ''}` });
+      const inherited = templateName !== null && !SYSTEM_PROCESSES.includes(templateName);
+      const base = process.template === 'custom' ? 'a system process' : process.template;
+      checks.push({ name: `project ${project}`, ok: true, detail: `readable; process ${templateName ?? process.template}${inherited ? ` (inherited from ${base})` : ''}` });
       const backlog = [...process.types.values()].filter((t) => t.category !== 'other');
       const noEstimate = backlog.filter((t) => (t.category === 'story' || t.category === 'feature' || t.category === 'epic') && !t.estimateField);
       const withoutStates = backlog.filter((t) => t.states.size === 0);
+      const missingEstimate = backlog.filter((t) => t.estimateField && t.fields.size > 0 && !t.fields.has(t.estimateField));
       checks.push({
         name: `fields ${project}`,
-        ok: noEstimate.length === 0 && withoutStates.length === 0,
+        ok: noEstimate.length === 0 && withoutStates.length === 0 && missingEstimate.length === 0,
         detail: [
           backlog.map((t) => `${t.name} → ${t.category}${t.estimateField ? ` (estimate ${t.estimateField})` : ''}`).join(', '),
+          missingEstimate.length ? `estimate field not on the type: ${missingEstimate.map((t) => `${t.name} (${t.estimateField})`).join(', ')}` : '',
           noEstimate.length ? `no estimate field on ${noEstimate.map((t) => t.name).join(', ')}: set estimateField` : '',
           withoutStates.length ? `no state categories (${ADO_STATE_CATEGORIES.join('/')}) on ${withoutStates.map((t) => t.name).join(', ')}` : '',
           [...process.types.values()].some((t) => t.fields.has(F.blocked)) ? 'Blocked field present' : `blocked from the "${config.blockedTag}" tag`,
