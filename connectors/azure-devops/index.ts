@@ -205,29 +205,64 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
     };
   }
 
+  /**
+   * Feed pages are gathered until their items fill whole workitemsbatch calls (200 ids), so a sync
+   * costs the fewest requests the batch size allows. Items held back for the next round keep the
+   * committed watermark at the page they first appeared on: a crash re-reads that page, and merging
+   * by revision number makes the re-read harmless.
+   */
   async function* pullProject(project: string, tokens: Record<string, string>, since: Date | null, request: PullRequest): AsyncGenerator<PullPage> {
     let token = tokens[project] ?? null;
     let meta: { current: ProjectMeta; reload: () => Promise<ProjectMeta> } | null = null;
+    let sprintsSent = false;
     const previous = request.previous ?? (() => undefined);
+    // Revisions per item not yet processed, and the token of the page each item first came on.
+    const held = new Map<number, { firstToken: string | null; values: unknown[] }>();
+    const heldInvalid: unknown[] = [];
     for (;;) {
       const raw = await api.revisions({ project, continuationToken: token, startDateTime: token ? null : since, fields, pageSize: config.pageSize });
       const parsed = AdoRevisionBatch.safeParse(raw);
       if (!parsed.success) throw new Error(`revisions of ${project}: unexpected reply shape (${parsed.error.issues[0]?.message ?? 'invalid'})`);
       const batch = parsed.data;
-      const values = batch.values ?? [];
-      const page = emptyPage();
-      if (values.length > 0) {
-        if (!meta) {
-          const load = () => loadProjectMeta(api, project, config, deps.clock);
-          meta = { current: await load(), reload: load };
-          page.sprints = meta.current.sprints;
+      for (const value of batch.values ?? []) {
+        const id = (value as { id?: unknown } | null)?.id;
+        if (typeof id !== 'number') {
+          heldInvalid.push(value);
+          continue;
         }
-        await processRevisions(project, values, meta, page, previous);
+        const entry = held.get(id) ?? { firstToken: token, values: [] };
+        entry.values.push(value);
+        held.set(id, entry);
       }
       const next = nextToken(batch);
-      if (next) tokens[project] = next;
-      yield page;
-      if (batch.isLastBatch !== false || !next || next === token || request.signal?.aborted) return;
+      const last = batch.isLastBatch !== false || !next || next === token || request.signal?.aborted === true;
+      const take = last ? held.size : held.size - (held.size % BATCH_MAX_IDS);
+      if (take > 0 || heldInvalid.length > 0 || last) {
+        const page = emptyPage();
+        const values: unknown[] = heldInvalid.splice(0);
+        let n = 0;
+        for (const [id, entry] of held) {
+          if (n++ >= take) break;
+          values.push(...entry.values);
+          held.delete(id);
+        }
+        if (values.length > 0) {
+          if (!meta) {
+            const load = () => loadProjectMeta(api, project, config, deps.clock);
+            meta = { current: await load(), reload: load };
+          }
+          if (!sprintsSent) {
+            page.sprints = meta.current.sprints;
+            sprintsSent = true;
+          }
+          await processRevisions(project, values, meta, page, previous);
+        }
+        const resumeAt = held.size > 0 ? [...held.values()][0]!.firstToken : (next ?? token);
+        if (resumeAt) tokens[project] = resumeAt;
+        else delete tokens[project];
+        yield page;
+      }
+      if (last) return;
       token = next;
     }
   }

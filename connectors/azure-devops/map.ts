@@ -229,8 +229,13 @@ const HISTORY_FIELDS: ReadonlyArray<[keyof Tracked, string]> = [
   ['area', 'areaPath'],
 ];
 
-/** The tracked values of a stored item, from the raw fields it kept. */
+/**
+ * The tracked values at the last revision merged into a stored item's history (kept in
+ * `fields.historyTail`); older copies fall back to the stored current values.
+ */
 function trackedOfPrevious(previous: WorkItem, ctx: MapContext): Tracked {
+  const tail = previous.fields['historyTail'];
+  if (tail && typeof tail === 'object' && 'state' in tail) return tail as Tracked;
   const t = trackedOf(previous.fields, ctx);
   return { ...t, state: previous.status, type: previous.type, assignee: previous.assignee?.name ?? null, estimate: previous.estimate === null ? null : String(previous.estimate) };
 }
@@ -240,8 +245,9 @@ export function historyFrom(
   revisions: readonly AdoWorkItem[],
   previous: WorkItem | undefined,
   ctx: MapContext,
-): { transitions: StatusTransition[]; history: FieldChange[]; lastRev: number } {
-  const prevRev = num(previous?.fields['rev']) ?? 0;
+): { transitions: StatusTransition[]; history: FieldChange[]; lastRev: number; tail: Tracked | null } {
+  // The last revision merged into the history (the current `rev` may be ahead of it).
+  const prevRev = num(previous?.fields['historyRev']) ?? 0;
   let last: Tracked | null = previous ? trackedOfPrevious(previous, ctx) : null;
   const transitions: StatusTransition[] = previous ? [...previous.transitions] : [];
   const history: FieldChange[] = previous ? [...(previous.history ?? [])] : [];
@@ -274,7 +280,7 @@ export function historyFrom(
     }
     last = now;
   }
-  return { transitions, history, lastRev };
+  return { transitions, history, lastRev, tail: last };
 }
 
 /** First entry into work, and the last entry into done while done; from the transitions. */
@@ -331,7 +337,7 @@ export function mapWorkItem(current: AdoWorkItem, revisions: readonly AdoWorkIte
   if (!adoCategory) return { ok: false, error: `work item ${current.id}: state "${state}" is not a state of type "${typeName}" in project ${ctx.project}` };
   const statusCategory = statusCategoryOf(adoCategory);
 
-  const { transitions, history, lastRev } = historyFrom(revisions, previous, ctx);
+  const { transitions, history, lastRev, tail } = historyFrom(revisions, previous, ctx);
   const flow = flowDates(transitions, statusCategory);
   const startedAt = flow.startedAt ?? (statusCategory === 'todo' ? null : instant(f[F.activated]));
   const resolvedAt = statusCategory !== 'done' ? null : (flow.resolvedAt ?? instant(f[F.closed]) ?? instant(f[F.resolved]) ?? instant(f['Microsoft.VSTS.Common.StateChangeDate']));
@@ -372,7 +378,7 @@ export function mapWorkItem(current: AdoWorkItem, revisions: readonly AdoWorkIte
     epicKey: null,
     links,
     blocked: isBlocked(f, ctx.blockedTag),
-    fields: keptFields(f, { areaPath: area, adoStateCategory: adoCategory, rev, estimateField: estimate.field }),
+    fields: keptFields(f, { areaPath: area, adoStateCategory: adoCategory, rev, historyRev: lastRev, historyTail: tail, estimateField: estimate.field }),
     transitions,
     history,
   };

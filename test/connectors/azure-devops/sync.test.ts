@@ -5,25 +5,38 @@ import { ADA, GRACE, ORG, PAT, captureLog, config, connector, makeFake, project,
 describe('azure-devops sync', () => {
   useNock();
 
-  it('pulls every item over several feed pages and batches, following continuation tokens', async () => {
-    const fake = makeFake({ maxPageSize: 7 });
+  it('pulls every item over several feed pages, following continuation tokens, in whole batches of 200', async () => {
+    const fake = makeFake({ maxPageSize: 100 });
     route(fake);
-    const ids = Array.from({ length: 30 }, (_, i) => story(fake, { 'System.Title': `Story ${i}` }));
-    for (const id of ids.slice(0, 10)) fake.update(id, { 'System.State': 'Active' });
+    for (let i = 0; i < 450; i++) story(fake, { 'System.Title': `Story ${i}` });
 
-    const { result, store } = await sync(connector(config({ pageSize: 7 })));
+    const { result, store } = await sync(connector(config({ pageSize: 100 })));
 
-    expect(result).toMatchObject({ ok: true, upserted: 40, quarantined: 0, removed: 0 });
-    expect(store.items.count({ source: 'ado' })).toBe(30);
+    expect(result).toMatchObject({ ok: true, upserted: 450, quarantined: 0, removed: 0, pages: 4 });
+    expect(store.items.count({ source: 'ado' })).toBe(450);
     const feedCalls = fake.requests.filter((r) => /reporting\/workItemRevisions$/.test(r.path));
-    expect(feedCalls).toHaveLength(Math.ceil(40 / 7));
+    expect(feedCalls).toHaveLength(5);
     // First call: no token; later calls: the token the previous page handed out, never with startDateTime.
     expect(feedCalls[0]!.query.get('continuationToken')).toBeNull();
-    expect(feedCalls.slice(1).map((r) => r.query.get('continuationToken'))).toEqual(['7', '14', '21', '28', '35']);
+    expect(feedCalls.slice(1).map((r) => r.query.get('continuationToken'))).toEqual(['100', '200', '300', '400']);
     expect(feedCalls.every((r) => r.query.get('startDateTime') === null)).toBe(true);
-    expect(feedCalls[0]!.query.get('$maxPageSize')).toBe('7');
-    expect(store.syncState('ado')).toMatchObject({ watermark: JSON.stringify({ v: 1, tokens: { Fabrikam: '40' } }), cursor: null });
+    expect(feedCalls[0]!.query.get('$maxPageSize')).toBe('100');
+    // ceil(450 / 200) batch calls: items wait for a full batch across feed pages.
+    expect(fake.requests.filter((r) => /workItemsBatch$/.test(r.path)).map((r) => (r.body as { ids: number[] }).ids.length)).toEqual([200, 200, 50]);
+    expect(store.syncState('ado')).toMatchObject({ watermark: JSON.stringify({ v: 1, tokens: { Fabrikam: '450' } }), cursor: null });
     expect(store.syncState('ado').lastFullSyncAt).not.toBeNull();
+  });
+
+  it('an item whose revisions straddle feed pages is read once, with all its history', async () => {
+    const fake = makeFake({ maxPageSize: 3 });
+    route(fake);
+    const id = story(fake);
+    for (const state of ['Active', 'Resolved', 'Closed', 'Active']) fake.update(id, { 'System.State': state });
+
+    const { store } = await sync(connector(config({ pageSize: 3 })));
+
+    expect(fake.count(/workItemsBatch$/)).toBe(1);
+    expect(store.items.get(`ado:${id}`)!.transitions.map((t) => t.to)).toEqual(['New', 'Active', 'Resolved', 'Closed', 'Active']);
   });
 
   it('costs one request per project when nothing changed', async () => {
@@ -128,26 +141,28 @@ describe('azure-devops sync', () => {
   });
 
   it('resumes a failed sync from its watermark without gaps or duplicates', async () => {
-    const fake = makeFake({ maxPageSize: 5 });
+    const fake = makeFake({ maxPageSize: 100 });
     route(fake);
-    for (let i = 0; i < 20; i++) story(fake, { 'System.Title': `Story ${i}` });
-    const c = connector(config({ pageSize: 5 }));
+    for (let i = 0; i < 450; i++) story(fake, { 'System.Title': `Story ${i}` });
+    fake.update(250, { 'System.State': 'Active' });
+    const c = connector(config({ pageSize: 100 }));
     const store = newStore();
-    // The third feed page is refused (403): pages one and two stay committed.
+    // The fourth feed page is refused (403): the first 200 items stay committed.
     let feedCalls = 0;
     const original = fake.handle.bind(fake);
     fake.handle = (method, path, headers, body) => {
-      if (/workItemRevisions/.test(path) && ++feedCalls === 3) return { status: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'TF400813: The user is not authorized to access this resource.' }) };
+      if (/workItemRevisions/.test(path) && ++feedCalls === 4) return { status: 403, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'TF400813: The user is not authorized to access this resource.' }) };
       return original(method, path, headers, body);
     };
 
     const first = await sync(c, store);
     const second = await sync(c, store);
 
-    expect(first.result).toMatchObject({ ok: false, upserted: 10 });
+    expect(first.result).toMatchObject({ ok: false, upserted: 200 });
     expect(first.result.error).toContain('Fabrikam');
-    expect(second.result).toMatchObject({ ok: true, upserted: 10, removed: 0 });
-    expect(store.items.count({ source: 'ado' })).toBe(20);
+    expect(second.result).toMatchObject({ ok: true, upserted: 251, removed: 0 });
+    expect(store.items.count({ source: 'ado' })).toBe(450);
+    expect(store.items.get('ado:250')!.transitions.map((t) => t.to)).toEqual(['New', 'Active']);
     expect(store.syncState('ado').lastFullSyncAt).not.toBeNull();
   });
 
