@@ -217,26 +217,44 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
     let sprintsSent = false;
     const previous = request.previous ?? (() => undefined);
     // Revisions per item not yet processed, and the token of the page each item first came on.
-    const held = new Map<number, { firstToken: string | null; values: unknown[] }>();
+    const held = new Map<number, { firstPage: number; firstToken: string | null; values: unknown[] }>();
+    let pageNo = 0;
     const heldInvalid: unknown[] = [];
+    const fetchPage = (continuationToken: string | null): Promise<unknown> => {
+      const pending = api.revisions({ project, continuationToken, startDateTime: continuationToken ? null : since, fields, pageSize: config.pageSize });
+      // A prefetched page nobody awaits (the pull stopped) must not become an unhandled rejection.
+      pending.catch(() => undefined);
+      return pending;
+    };
+    let pending = fetchPage(token);
     for (;;) {
-      const raw = await api.revisions({ project, continuationToken: token, startDateTime: token ? null : since, fields, pageSize: config.pageSize });
-      const parsed = AdoRevisionBatch.safeParse(raw);
+      const parsed = AdoRevisionBatch.safeParse(await pending);
       if (!parsed.success) throw new Error(`revisions of ${project}: unexpected reply shape (${parsed.error.issues[0]?.message ?? 'invalid'})`);
       const batch = parsed.data;
+      pageNo++;
       for (const value of batch.values ?? []) {
         const id = (value as { id?: unknown } | null)?.id;
         if (typeof id !== 'number') {
           heldInvalid.push(value);
           continue;
         }
-        const entry = held.get(id) ?? { firstToken: token, values: [] };
+        const entry = held.get(id) ?? { firstPage: pageNo, firstToken: token, values: [] };
         entry.values.push(value);
         held.set(id, entry);
       }
       const next = nextToken(batch);
       const last = batch.isLastBatch !== false || !next || next === token || request.signal?.aborted === true;
-      const take = last ? held.size : held.size - (held.size % BATCH_MAX_IDS);
+      // The next page is asked for now, so the service works on it while this one is mapped and committed.
+      if (!last) pending = fetchPage(next);
+      // The item of the page's last revision may well continue on the next page: it waits.
+      const tail = (batch.values ?? []).at(-1) as { id?: unknown } | undefined;
+      const waiting = !last && typeof tail?.id === 'number' && held.has(tail.id) ? 1 : 0;
+      if (waiting) {
+        const entry = held.get(tail!.id as number)!;
+        held.delete(tail!.id as number);
+        held.set(tail!.id as number, entry);
+      }
+      const take = last ? held.size : held.size - waiting - ((held.size - waiting) % BATCH_MAX_IDS);
       if (take > 0 || heldInvalid.length > 0 || last) {
         const page = emptyPage();
         const values: unknown[] = heldInvalid.splice(0);
@@ -257,7 +275,9 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
           }
           await processRevisions(project, values, meta, page, previous);
         }
-        const resumeAt = held.size > 0 ? [...held.values()][0]!.firstToken : (next ?? token);
+        let oldest: { firstPage: number; firstToken: string | null } | null = null;
+        for (const entry of held.values()) if (!oldest || entry.firstPage < oldest.firstPage) oldest = entry;
+        const resumeAt = oldest ? oldest.firstToken : (next ?? token);
         if (resumeAt) tokens[project] = resumeAt;
         else delete tokens[project];
         yield page;

@@ -309,11 +309,15 @@ function linksOf(relations: readonly AdoRelation[] | null | undefined, source: s
   return { links, parentKey };
 }
 
-/** Raw fields kept for rules: rich text as plain text, identities as names, comments dropped. */
+/** Bookkeeping fields no rule reads (ids, levels, watermarks, board internals) or that WorkItem already carries. */
+const DROPPED = /^(System\.(Id|Rev|Title|Description|History|TeamProject|Watermark|AuthorizedDate|AuthorizedAs|RevisedDate|PersonId|AreaId|IterationId|NodeName|AreaLevel\d+|IterationLevel\d+)|WEF_)/;
+
+/** Raw fields kept for rules: rich text as plain text, identities as names, bookkeeping dropped. */
 function keptFields(fields: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    if (k === F.history || k === F.description) continue;
+  for (const k in fields) {
+    if (DROPPED.test(k)) continue;
+    const v = fields[k];
     if (HTML_FIELDS.has(k)) out[k] = htmlToText(v);
     else if (v !== null && typeof v === 'object' && !Array.isArray(v)) out[k] = person(v)?.name ?? null;
     else out[k] = v;

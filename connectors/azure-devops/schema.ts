@@ -90,11 +90,17 @@ export const AdoRelation = z.looseObject({
 });
 export type AdoRelation = z.infer<typeof AdoRelation>;
 
-/** A work item (workitemsbatch) or a work item revision (reporting feed). */
+const isFieldMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A work item (workitemsbatch) or a work item revision (reporting feed). `fields` is checked as a
+ * map without walking every value: this runs for every revision of a full sync, and each value is
+ * read (and checked) where it is used.
+ */
 export const AdoWorkItem = z.looseObject({
   id: z.int().positive(),
   rev: z.int().nonnegative().optional(),
-  fields: z.record(z.string(), z.unknown()),
+  fields: z.custom<Record<string, unknown>>(isFieldMap, { message: 'fields must be an object' }),
   relations: z.array(AdoRelation).nullish(),
   url: z.string().optional(),
 });

