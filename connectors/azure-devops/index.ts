@@ -53,6 +53,21 @@ export function nextToken(batch: AdoRevisionBatch): string | null {
   }
 }
 
+/** Groups of items read ahead of the one being mapped and committed. */
+const LOOKAHEAD = 2;
+
+/** A group of revisions on its way: grouped, deletions sorted out, current state being read. */
+interface Group {
+  project: string;
+  page: PullPage;
+  byId: Map<number, AdoWorkItem[]>;
+  live: number[];
+  failed: Map<number, string>;
+  current: Promise<Map<number, unknown>>;
+  /** The project's token once this group is committed. */
+  resumeAt: string | null;
+}
+
 export interface AzureDevOpsOptions {
   /** Replaces the SDK-backed API (never needed outside unusual tests). */
   api?: AdoApi;
@@ -117,14 +132,12 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
     return out;
   }
 
-  /** One feed page: group revisions by item, fetch current state, map, and sort out removals. */
-  async function processRevisions(
-    project: string,
-    values: readonly unknown[],
-    meta: { current: ProjectMeta; reload: () => Promise<ProjectMeta> },
-    page: PullPage,
-    previous: (nativeKey: string) => WorkItem | undefined,
-  ): Promise<void> {
+  /**
+   * First half of a group of revisions: validate and group them by item, sort out deletions, and
+   * start reading the items' current state (not awaited, so the reads overlap earlier groups' work).
+   */
+  function prepareGroup(project: string, values: readonly unknown[], resumeAt: string | null): Group {
+    const page = emptyPage();
     const byId = new Map<number, AdoWorkItem[]>();
     for (const raw of values) {
       const parsed = AdoWorkItem.safeParse(raw);
@@ -149,7 +162,19 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
       else live.push(id);
     }
     const failed = new Map<number, string>();
-    const current = await fetchCurrent(project, live, failed);
+    const current = fetchCurrent(project, live, failed);
+    current.catch(() => undefined);
+    return { project, page, byId, live, failed, current, resumeAt };
+  }
+
+  /** Second half: the items' current state, mapped onto their stored copies. */
+  async function finishGroup(
+    group: Group,
+    meta: { current: ProjectMeta; reload: () => Promise<ProjectMeta> },
+    previous: (nativeKey: string) => WorkItem | undefined,
+  ): Promise<PullPage> {
+    const { project, page, byId, live, failed } = group;
+    const current = await group.current;
     const wiqlKeep = config.wiql ? await filterByWiql(api, project, [...current.keys()], config) : null;
     let reloaded = false;
     for (const id of live) {
@@ -191,6 +216,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
       if (result.ok) page.items.push(result.item);
       else page.quarantined.push({ nativeKey, error: result.error, payload: raw } satisfies QuarantinedPayload);
     }
+    return page;
   }
 
   function ctxOf(meta: ProjectMeta) {
@@ -227,64 +253,82 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
       return pending;
     };
     let pending = fetchPage(token);
-    for (;;) {
-      const parsed = AdoRevisionBatch.safeParse(await pending);
-      if (!parsed.success) throw new Error(`revisions of ${project}: unexpected reply shape (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-      const batch = parsed.data;
-      pageNo++;
-      for (const value of batch.values ?? []) {
-        const id = (value as { id?: unknown } | null)?.id;
-        if (typeof id !== 'number') {
-          heldInvalid.push(value);
-          continue;
+    const queue: Group[] = [];
+    let feedDone = false;
+    // A feed page that fails after groups were read ahead: those groups are committed first.
+    let failure: { error: unknown } | null = null;
+    while (!feedDone || queue.length > 0) {
+      // Read ahead until LOOKAHEAD groups are on their way, then map and commit the oldest.
+      while (!feedDone && queue.length < LOOKAHEAD) {
+        let reply: unknown;
+        try {
+          reply = await pending;
+        } catch (error) {
+          failure = { error };
+          feedDone = true;
+          break;
         }
-        const entry = held.get(id) ?? { firstPage: pageNo, firstToken: token, values: [] };
-        entry.values.push(value);
-        held.set(id, entry);
-      }
-      const next = nextToken(batch);
-      const last = batch.isLastBatch !== false || !next || next === token || request.signal?.aborted === true;
-      // The next page is asked for now, so the service works on it while this one is mapped and committed.
-      if (!last) pending = fetchPage(next);
-      // The item of the page's last revision may well continue on the next page: it waits.
-      const tail = (batch.values ?? []).at(-1) as { id?: unknown } | undefined;
-      const waiting = !last && typeof tail?.id === 'number' && held.has(tail.id) ? 1 : 0;
-      if (waiting) {
-        const entry = held.get(tail!.id as number)!;
-        held.delete(tail!.id as number);
-        held.set(tail!.id as number, entry);
-      }
-      const take = last ? held.size : held.size - waiting - ((held.size - waiting) % BATCH_MAX_IDS);
-      if (take > 0 || heldInvalid.length > 0 || last) {
-        const page = emptyPage();
-        const values: unknown[] = heldInvalid.splice(0);
-        let n = 0;
-        for (const [id, entry] of held) {
-          if (n++ >= take) break;
-          values.push(...entry.values);
-          held.delete(id);
-        }
-        if (values.length > 0) {
-          if (!meta) {
-            const load = () => loadProjectMeta(api, project, config, deps.clock);
-            meta = { current: await load(), reload: load };
+        const parsed = AdoRevisionBatch.safeParse(reply);
+        if (!parsed.success) throw new Error(`revisions of ${project}: unexpected reply shape (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+        const batch = parsed.data;
+        pageNo++;
+        for (const value of batch.values ?? []) {
+          const id = (value as { id?: unknown } | null)?.id;
+          if (typeof id !== 'number') {
+            heldInvalid.push(value);
+            continue;
           }
-          if (!sprintsSent) {
-            page.sprints = meta.current.sprints;
-            sprintsSent = true;
-          }
-          await processRevisions(project, values, meta, page, previous);
+          const entry = held.get(id) ?? { firstPage: pageNo, firstToken: token, values: [] };
+          entry.values.push(value);
+          held.set(id, entry);
         }
-        let oldest: { firstPage: number; firstToken: string | null } | null = null;
-        for (const entry of held.values()) if (!oldest || entry.firstPage < oldest.firstPage) oldest = entry;
-        const resumeAt = oldest ? oldest.firstToken : (next ?? token);
-        if (resumeAt) tokens[project] = resumeAt;
-        else delete tokens[project];
-        yield page;
+        const next = nextToken(batch);
+        const last = batch.isLastBatch !== false || !next || next === token || request.signal?.aborted === true;
+        // The next page is asked for now, so the service works on it while this one is processed.
+        if (!last) pending = fetchPage(next);
+        // The item of the page's last revision may well continue on the next page: it waits.
+        const tail = (batch.values ?? []).at(-1) as { id?: unknown } | undefined;
+        const waiting = !last && typeof tail?.id === 'number' && held.has(tail.id) ? 1 : 0;
+        if (waiting) {
+          const entry = held.get(tail!.id as number)!;
+          held.delete(tail!.id as number);
+          held.set(tail!.id as number, entry);
+        }
+        const take = last ? held.size : held.size - waiting - ((held.size - waiting) % BATCH_MAX_IDS);
+        if (take > 0 || heldInvalid.length > 0 || last) {
+          const values: unknown[] = heldInvalid.splice(0);
+          let n = 0;
+          for (const [id, entry] of held) {
+            if (n++ >= take) break;
+            values.push(...entry.values);
+            held.delete(id);
+          }
+          let oldest: { firstPage: number; firstToken: string | null } | null = null;
+          for (const entry of held.values()) if (!oldest || entry.firstPage < oldest.firstPage) oldest = entry;
+          queue.push(prepareGroup(project, values, oldest ? oldest.firstToken : (next ?? token)));
+        }
+        if (last) feedDone = true;
+        else token = next;
       }
-      if (last) return;
-      token = next;
+      const group = queue.shift();
+      if (!group) break;
+      let page = group.page;
+      if (group.byId.size > 0 || group.live.length > 0) {
+        if (!meta) {
+          const load = () => loadProjectMeta(api, project, config, deps.clock);
+          meta = { current: await load(), reload: load };
+        }
+        page = await finishGroup(group, meta, previous);
+      }
+      if (!sprintsSent && meta) {
+        page.sprints = meta.current.sprints;
+        sprintsSent = true;
+      }
+      if (group.resumeAt) tokens[project] = group.resumeAt;
+      else delete tokens[project];
+      yield page;
     }
+    if (failure) throw failure.error;
   }
 
   async function* pull(request: PullRequest): AsyncGenerator<PullPage> {
