@@ -206,12 +206,14 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
         revisionLimitWarned.add(id);
         log.warn({ project, item: id, rev }, 'Work item reached the 10,000-revision limit; it is synced but Azure DevOps refuses further edits');
       }
-      let result = mapWorkItem(parsed.data, revs, previous(nativeKey), ctxOf(meta.current));
+      // With revision 1 in hand the whole history is here: the stored copy is not needed.
+      const stored = revs.some((r) => (r.rev ?? 0) === 1) ? undefined : previous(nativeKey);
+      let result = mapWorkItem(parsed.data, revs, stored, ctxOf(meta.current));
       if (!result.ok && !reloaded && /is not (in the process|a state)/.test(result.error)) {
         // The process may have changed since the metadata was read: read it once more.
         reloaded = true;
         meta.current = await meta.reload();
-        result = mapWorkItem(parsed.data, revs, previous(nativeKey), ctxOf(meta.current));
+        result = mapWorkItem(parsed.data, revs, stored, ctxOf(meta.current));
       }
       if (result.ok) page.items.push(result.item);
       else page.quarantined.push({ nativeKey, error: result.error, payload: raw } satisfies QuarantinedPayload);

@@ -104,9 +104,12 @@ function num(v: unknown): number | null {
 }
 
 /** An instant as `toISOString()`; unparseable input is passed through for the schema to reject. */
+const CANONICAL_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function instant(v: unknown): string | null {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
   if (typeof v !== 'string' || v === '') return null;
+  if (CANONICAL_INSTANT.test(v)) return v;
   const d = new Date(v);
   return Number.isNaN(d.getTime()) ? v : d.toISOString();
 }
