@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
-import type { Sprint, WorkItemInput } from './work-item.ts';
+import type { Sprint, WorkItem, WorkItemInput } from './work-item.ts';
 
 /** What the store remembers for one source between syncs. */
 export interface SyncState {
@@ -19,6 +19,12 @@ export interface PullRequest {
   /** Ignore the watermark and take everything in scope again. */
   full: boolean;
   signal?: AbortSignal;
+  /**
+   * The stored copy of one of this source's items, read between pages (so it reflects every page
+   * committed so far). Connectors whose feeds carry only new history (Azure DevOps revisions) merge
+   * onto it.
+   */
+  previous?: (nativeKey: string) => WorkItem | undefined;
 }
 
 /** An item the connector could not turn into a valid WorkItem; kept with its error, never dropped. */

@@ -1,4 +1,4 @@
-import { WorkItem } from '../model/work-item.ts';
+import { WorkItem, itemKey } from '../model/work-item.ts';
 import type { Connector, PullPage, QuarantinedPayload, SyncState } from '../model/connector.ts';
 import type { Store } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
@@ -56,7 +56,8 @@ export async function syncSource(
   let state: SyncState = store.syncState(connector.id);
   // A forced full sync starts over; an interrupted one resumes from its cursor.
   if (full) state = { ...state, watermark: null, cursor: null };
-  const request = options.signal ? { state, full, signal: options.signal } : { state, full };
+  const previous = (nativeKey: string): WorkItem | undefined => store.items.get(itemKey(connector.id, nativeKey));
+  const request = options.signal ? { state, full, previous, signal: options.signal } : { state, full, previous };
 
   try {
     for await (const page of connector.pull(request)) {
