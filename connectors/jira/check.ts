@@ -14,7 +14,7 @@ export async function checkJira(deps: { config: JiraSourceConfig; api: JiraApi; 
   api.policy.resetBudget();
   const checks: DoctorCheck[] = [];
   const fail = (name: string, err: unknown): DoctorCheck => {
-    const f = describeJiraFailure(err);
+    const f = describeJiraFailure(err, api.redact);
     return { name, ok: false, detail: `${f.status ? `HTTP ${f.status}: ` : ''}${f.reason}` };
   };
 

@@ -64,6 +64,8 @@ export interface SearchRequest {
 
 export interface JiraApi {
   readonly deployment: 'cloud' | 'datacenter';
+  /** Replaces this source's credentials in text bound for logs, errors or Slack. */
+  redact(text: string): string;
   readonly policy: HttpPolicy;
   readonly rateLimit: RateLimitState;
   serverInfo(): Promise<unknown>;
@@ -134,19 +136,26 @@ export function classifyJiraError(err: unknown): Classified {
   return { kind: 'fatal' };
 }
 
-function authOf(config: JiraSourceConfig): AuthBasic | AuthBearer {
+/**
+ * jira.js's Basic auth wants an email; Data Center user names are not emails, so their Basic header
+ * is sent as a configured header instead (same bytes as jira.js would send).
+ */
+function authOf(config: JiraSourceConfig): { auth?: AuthBasic | AuthBearer; headers?: Record<string, string> } {
   const a = config.auth;
-  if ('email' in a) return { type: 'basic', email: a.email, apiToken: a.apiToken };
-  if ('username' in a) return { type: 'basic', email: a.username, apiToken: a.password };
-  return { type: 'bearer', token: a.token };
+  if ('email' in a) return { auth: { type: 'basic', email: a.email, apiToken: a.apiToken } };
+  if ('username' in a) return { headers: { Authorization: `Basic ${basicToken(a.username, a.password)}` } };
+  return { auth: { type: 'bearer', token: a.token } };
+}
+
+function basicToken(user: string, secret: string): string {
+  return Buffer.from(`${user}:${secret}`, 'utf8').toString('base64');
 }
 
 export function secretsOf(config: JiraSourceConfig): string[] {
   const a = config.auth;
-  const raw = 'email' in a ? [a.apiToken] : 'username' in a ? [a.password] : [a.token];
-  const basic = authOf(config);
-  if (basic.type === 'basic') raw.push(Buffer.from(`${basic.email}:${basic.apiToken}`).toString('base64'));
-  return raw;
+  if ('email' in a) return [a.apiToken, basicToken(a.email, a.apiToken)];
+  if ('username' in a) return [a.password, basicToken(a.username, a.password)];
+  return [a.token];
 }
 
 export function createJiraApi(options: JiraClientOptions): JiraApi {
@@ -164,7 +173,7 @@ export function createJiraApi(options: JiraClientOptions): JiraApi {
   });
   const core = createClient({
     host: config.baseUrl,
-    auth: authOf(config),
+    ...authOf(config),
     onSchemaMismatch: (report) => log.debug({ endpoint: report.endpoint, issues: report.issues.length }, 'Jira answer differs from the jira.js schema; read permissively'),
   });
 
@@ -217,8 +226,10 @@ export function createJiraApi(options: JiraClientOptions): JiraApi {
     throw new Error(`${what} is a Jira Cloud endpoint; this source is Data Center`);
   };
 
+  const secrets = secretsOf(config).filter((x) => x.length >= 4);
   return {
     deployment: config.deployment,
+    redact: (text) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text),
     policy,
     rateLimit,
     serverInfo: () => (cloud ? cloud.serverInfo.getServerInfo() : v2({ url: '/rest/api/2/serverInfo', method: 'GET' })),
@@ -282,7 +293,12 @@ function describeBody(result: unknown): string {
 }
 
 /** What went wrong, in Jira's words where it gave any, without the raw page or a credential. */
-export function describeJiraFailure(err: unknown): JiraRefusal {
+export function describeJiraFailure(err: unknown, redact: (text: string) => string = (t) => t): JiraRefusal {
+  const f = describeRaw(err);
+  return { ...f, reason: redact(f.reason) };
+}
+
+function describeRaw(err: unknown): JiraRefusal {
   const cause = err instanceof Error && err.cause !== undefined && !isApiError(err) ? err.cause : err;
   if (isApiError(cause)) {
     const api = { status: cause.status, statusText: cause.statusText, body: cause.body };

@@ -94,7 +94,7 @@ export function createJiraConnector(config: JiraSourceConfig, deps: JiraDeps): C
     try {
       yield* pullPages(config, api, log, deps, request);
     } catch (err) {
-      throw failure(config, 'sync', err);
+      throw failure(config, api, 'sync', err);
     }
   }
 
@@ -108,9 +108,9 @@ export function createJiraConnector(config: JiraSourceConfig, deps: JiraDeps): C
 }
 
 /** A concise, credential-free error naming the source and what Jira said. */
-function failure(config: JiraSourceConfig, what: string, err: unknown): PmoError {
+function failure(config: JiraSourceConfig, api: JiraApi, what: string, err: unknown): PmoError {
   if (err instanceof PmoError && err.code !== 'EXTERNAL_HOST') return err;
-  const f = describeJiraFailure(err);
+  const f = describeJiraFailure(err, api.redact);
   const status = f.status === null ? '' : ` (HTTP ${f.status})`;
   const hint = f.kind === 'auth' ? '; check the credentials in sources[].auth' : f.kind === 'forbidden' ? '; the account lacks permission' : '';
   return new PmoError('EXTERNAL_HOST', `${config.id}: Jira ${what} failed${status}: ${f.reason}${hint}`, { cause: err });

@@ -50,7 +50,7 @@ export async function writeBackJira(deps: WriteBackDeps, key: string, change: Wr
     return { ok: true, message };
   } catch (err) {
     if (err instanceof Refused) return { ok: false, message: err.message };
-    const f = describeJiraFailure(err);
+    const f = describeJiraFailure(err, api.redact);
     const hint = HINT[f.kind];
     const message = `Jira refused to ${change.field === 'comment' ? 'add the comment to' : `set ${change.field} on`} ${key}${f.status ? ` (HTTP ${f.status})` : ''}: ${f.reason}${hint ? ` — ${hint}` : ''}`;
     log.warn({ item: key, field: change.field, status: f.status }, 'Jira write-back refused');
