@@ -57,10 +57,20 @@ export function harness(config: JiraSourceConfig, clock: Clock = fixedClock(NOW)
   const sleeps: number[] = [];
   const logs: string[] = [];
   const log = createLogger({ level: 'debug', format: 'json', write: (line) => logs.push(line) });
+  // Virtual time: a pause moves the policy's clock on instead of waiting.
+  let slept = 0;
   const connector = createJiraConnector(config, {
     clock,
     log,
-    http: { sleep: async (ms) => void sleeps.push(ms), now: () => clock.now().getTime(), random: () => 0.5, baseDelayMs: 100 },
+    http: {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        slept += ms;
+      },
+      now: () => clock.now().getTime() + slept,
+      random: () => 0.5,
+      baseDelayMs: 100,
+    },
   });
   return { connector, sleeps, logs, log, clock };
 }
