@@ -129,7 +129,9 @@ export function classifyJiraError(err: unknown): Classified {
   const retryAfterMs = typeof err === 'object' && err !== null ? (retryAfterOf.get(err) ?? null) : null;
   if (isRateLimitError(err)) return { kind: 'rate-limit', retryAfterMs: err.retryAfterMs ?? retryAfterMs, status: 429 };
   if (isServerError(err)) return { kind: 'transient', retryAfterMs, status: err.status };
-  if (isNetworkError(err)) return { kind: err.transient ? 'transient' : 'fatal' };
+  // A failure without a code (fetch's bare "fetch failed") is worth a retry; a known permanent code
+  // (a bad certificate, an invalid URL) is not.
+  if (isNetworkError(err)) return { kind: err.transient || err.code === undefined ? 'transient' : 'fatal' };
   // An HTML page or a cut-off body at 200 is usually a proxy or a restart: worth another try.
   if (err instanceof JiraPayloadError || isSchemaMismatchError(err)) return { kind: 'transient' };
   if (isApiError(err)) return { kind: 'fatal', status: err.status };
