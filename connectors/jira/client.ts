@@ -223,7 +223,8 @@ export function createJiraApi(options: JiraClientOptions): JiraApi {
 
   const cloud: CloudClient | null = config.deployment === 'cloud' ? createCloudClient(wrapped) : null;
   const agile = createAgileClient(wrapped);
-  const v2 = <T>(request: SendRequestOptions<T>): Promise<T> => wrapped.sendRequest(request);
+  const raw = <T>(request: SendRequestOptions<T>): Promise<T> => wrapped.sendRequest(request);
+  const v2 = raw;
   const onlyCloud = (what: string): never => {
     throw new Error(`${what} is a Jira Cloud endpoint; this source is Data Center`);
   };
@@ -238,14 +239,15 @@ export function createJiraApi(options: JiraClientOptions): JiraApi {
     myself: () => (cloud ? cloud.myself.getCurrentUser() : v2({ url: '/rest/api/2/myself', method: 'GET' })),
     fields: () => (cloud ? cloud.issueFields.getFields() : v2({ url: '/rest/api/2/field', method: 'GET' })),
     statuses: () => (cloud ? cloud.workflowStatuses.getStatuses() : v2({ url: '/rest/api/2/status', method: 'GET' })),
+    // The search is the hot path (about 1 MB per page): jira.js's core client (auth, errors, the
+    // policy) without its response schema, which would deep-copy every page before our own
+    // per-issue validation reads it again. Same endpoint and body as issueSearch.searchAndReconsileIssuesUsingJqlPost.
     search: (req) =>
       cloud
-        ? cloud.issueSearch.searchAndReconsileIssuesUsingJqlPost({
-            jql: req.jql,
-            fields: req.fields,
-            maxResults: req.maxResults,
-            ...(req.expand ? { expand: req.expand.join(',') } : {}),
-            ...(req.nextPageToken ? { nextPageToken: req.nextPageToken } : {}),
+        ? v2({
+            url: '/rest/api/3/search/jql',
+            method: 'POST',
+            body: { jql: req.jql, fields: req.fields, maxResults: req.maxResults, ...(req.expand ? { expand: req.expand.join(',') } : {}), ...(req.nextPageToken ? { nextPageToken: req.nextPageToken } : {}) },
           })
         : v2({
             url: '/rest/api/2/search',
