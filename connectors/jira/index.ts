@@ -21,6 +21,7 @@ import {
   JiraIssue,
   JiraSourceConfig,
   JiraStatus,
+  isJiraIssue,
   type JiraHistory,
 } from './schema.ts';
 import { fromAgileSprint, sprintRecord } from './sprints.ts';
@@ -289,6 +290,10 @@ async function mapPage(ctx: PullContext, rawIssues: unknown[]): Promise<{ items:
   const quarantined: QuarantinedPayload[] = [];
   const issues: JiraIssue[] = [];
   for (const raw of rawIssues) {
+    if (isJiraIssue(raw)) {
+      issues.push(raw);
+      continue;
+    }
     const p = JiraIssue.safeParse(raw);
     if (p.success) issues.push(p.data);
     else {

@@ -39,30 +39,87 @@ export interface Mapped {
   sprints: ParsedSprint[];
 }
 
-const Named = z.looseObject({ name: z.string() });
-const Status = z.looseObject({ id: z.string().optional(), name: z.string().min(1), statusCategory: z.looseObject({ key: z.string() }) });
-const IssueType = z.looseObject({ name: z.string().min(1), subtask: z.boolean().optional(), hierarchyLevel: z.number().optional() });
-const Project = z.looseObject({ key: z.string().min(1) });
-const User = z.looseObject({
-  accountId: z.string().optional(),
-  key: z.string().optional(),
-  name: z.string().optional(),
-  displayName: z.string().optional(),
-  emailAddress: z.string().optional(),
-});
+/**
+ * A payload slice: a zod schema (the source of truth, and the error message) with a structural guard
+ * that accepts exactly what the schema accepts, so the common, well-formed case is read in place
+ * without zod copying it (the search hot path reads about 20 fields of 100 issues per page).
+ */
+interface Slice<T> {
+  schema: z.ZodType<T>;
+  guard: (v: unknown) => boolean;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const optNum = (v: unknown): boolean => v === undefined || typeof v === 'number';
+const optBool = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
+const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+const every = (v: unknown, guard: (x: unknown) => boolean): boolean => Array.isArray(v) && v.every(guard);
+
+const Text: Slice<string> = { schema: z.string(), guard: (v) => typeof v === 'string' };
+const Named: Slice<{ name: string }> = { schema: z.looseObject({ name: z.string() }), guard: (v) => isObj(v) && typeof v['name'] === 'string' };
+const NamedList: Slice<Array<{ name: string }>> = { schema: z.array(Named.schema), guard: (v) => every(v, Named.guard) };
+const Labels: Slice<string[]> = { schema: z.array(z.string()), guard: (v) => every(v, (x) => typeof x === 'string') };
+const Keyed: Slice<Array<{ key: string }>> = { schema: z.array(z.looseObject({ key: z.string() })), guard: (v) => every(v, (x) => isObj(x) && typeof x['key'] === 'string') };
+const Status: Slice<{ id?: string | undefined; name: string; statusCategory: { key: string } }> = {
+  schema: z.looseObject({ id: z.string().optional(), name: z.string().min(1), statusCategory: z.looseObject({ key: z.string() }) }),
+  guard: (v) => isObj(v) && optStr(v['id']) && nonEmpty(v['name']) && isObj(v['statusCategory']) && typeof v['statusCategory']['key'] === 'string',
+};
+const IssueType: Slice<{ name: string; subtask?: boolean | undefined; hierarchyLevel?: number | undefined }> = {
+  schema: z.looseObject({ name: z.string().min(1), subtask: z.boolean().optional(), hierarchyLevel: z.number().optional() }),
+  guard: (v) => isObj(v) && nonEmpty(v['name']) && optBool(v['subtask']) && optNum(v['hierarchyLevel']),
+};
+const Project: Slice<{ key: string }> = { schema: z.looseObject({ key: z.string().min(1) }), guard: (v) => isObj(v) && nonEmpty(v['key']) };
+type UserShape = { accountId?: string | undefined; key?: string | undefined; name?: string | undefined; displayName?: string | undefined; emailAddress?: string | undefined };
+const User: Slice<UserShape> = {
+  schema: z.looseObject({ accountId: z.string().optional(), key: z.string().optional(), name: z.string().optional(), displayName: z.string().optional(), emailAddress: z.string().optional() }),
+  guard: (v) => isObj(v) && optStr(v['accountId']) && optStr(v['key']) && optStr(v['name']) && optStr(v['displayName']) && optStr(v['emailAddress']),
+};
+type LinkedShape = { key: string; fields?: { status?: { statusCategory?: { key: string } | undefined } | undefined } | undefined };
+const linkedGuard = (v: unknown): boolean => {
+  if (v === undefined) return true;
+  if (!isObj(v) || !nonEmpty(v['key'])) return false;
+  const f = v['fields'];
+  if (f === undefined) return true;
+  if (!isObj(f)) return false;
+  const st = f['status'];
+  if (st === undefined) return true;
+  if (!isObj(st)) return false;
+  const cat = st['statusCategory'];
+  return cat === undefined || (isObj(cat) && typeof cat['key'] === 'string');
+};
 const LinkedIssue = z.looseObject({
   key: z.string().min(1),
   fields: z.looseObject({ status: z.looseObject({ statusCategory: z.looseObject({ key: z.string() }).optional() }).optional() }).optional(),
 });
-const IssueLink = z.looseObject({
-  type: z.looseObject({ name: z.string(), inward: z.string().optional(), outward: z.string().optional() }),
-  inwardIssue: LinkedIssue.optional(),
-  outwardIssue: LinkedIssue.optional(),
-});
-const Parent = z.looseObject({
-  key: z.string().min(1),
-  fields: z.looseObject({ issuetype: z.looseObject({ name: z.string().optional(), hierarchyLevel: z.number().optional() }).optional() }).optional(),
-});
+type LinkShape = { type: { name: string; inward?: string | undefined; outward?: string | undefined }; inwardIssue?: LinkedShape | undefined; outwardIssue?: LinkedShape | undefined };
+const IssueLinks: Slice<LinkShape[]> = {
+  schema: z.array(
+    z.looseObject({
+      type: z.looseObject({ name: z.string(), inward: z.string().optional(), outward: z.string().optional() }),
+      inwardIssue: LinkedIssue.optional(),
+      outwardIssue: LinkedIssue.optional(),
+    }),
+  ),
+  guard: (v) =>
+    every(v, (l) => isObj(l) && isObj(l['type']) && typeof l['type']['name'] === 'string' && optStr(l['type']['inward']) && optStr(l['type']['outward']) && linkedGuard(l['inwardIssue']) && linkedGuard(l['outwardIssue'])),
+};
+type ParentShape = { key: string; fields?: { issuetype?: { name?: string | undefined; hierarchyLevel?: number | undefined } | undefined } | undefined };
+const Parent: Slice<ParentShape> = {
+  schema: z.looseObject({
+    key: z.string().min(1),
+    fields: z.looseObject({ issuetype: z.looseObject({ name: z.string().optional(), hierarchyLevel: z.number().optional() }).optional() }).optional(),
+  }),
+  guard: (v) => {
+    if (!isObj(v) || !nonEmpty(v['key'])) return false;
+    const f = v['fields'];
+    if (f === undefined) return true;
+    if (!isObj(f)) return false;
+    const t = f['issuetype'];
+    return t === undefined || (isObj(t) && optStr(t['name']) && optNum(t['hierarchyLevel']));
+  },
+};
 
 const CATEGORY: Record<string, StatusCategory> = { new: 'todo', indeterminate: 'in_progress', done: 'done' };
 
@@ -70,13 +127,14 @@ export function statusCategory(key: string): StatusCategory | null {
   return CATEGORY[key] ?? null;
 }
 
-function read<T>(fields: Record<string, unknown>, id: string, schema: z.ZodType<T>, required: boolean): T | null {
+function read<T>(fields: Record<string, unknown>, id: string, slice: Slice<T>, required: boolean): T | null {
   const value = fields[id];
   if (value === null || value === undefined) {
     if (required) throw new MappingError(`fields.${id}`, 'missing');
     return null;
   }
-  const parsed = schema.safeParse(value);
+  if (slice.guard(value)) return value as T;
+  const parsed = slice.schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? `.${issue.path.join('.')}` : '';
@@ -101,7 +159,7 @@ function instant(fields: Record<string, unknown>, id: string, required: boolean)
   return iso;
 }
 
-function person(u: z.infer<typeof User> | null): Person | null {
+function person(u: UserShape | null): Person | null {
   if (!u) return null;
   const id = u.accountId ?? u.key ?? u.name;
   if (!id) return null;
@@ -131,7 +189,7 @@ const GUESS: Array<[RegExp, TypeCategory]> = [
   [/^(sub-?task|sub-?tarea)$/i, 'subtask'],
 ];
 
-export function typeCategory(type: z.infer<typeof IssueType>, overrides: Readonly<Record<string, TypeCategory>>): TypeCategory | null {
+export function typeCategory(type: { name: string; subtask?: boolean | undefined; hierarchyLevel?: number | undefined }, overrides: Readonly<Record<string, TypeCategory>>): TypeCategory | null {
   const pinned = overrides[type.name];
   if (pinned) return pinned;
   if (type.subtask === true || type.hierarchyLevel === -1) return 'subtask';
@@ -143,7 +201,7 @@ export function typeCategory(type: z.infer<typeof IssueType>, overrides: Readonl
 }
 
 function links(fields: Record<string, unknown>): { links: ItemLink[]; blockedByOpen: boolean } {
-  const list = read(fields, 'issuelinks', z.array(IssueLink), false) ?? [];
+  const list = read(fields, 'issuelinks', IssueLinks, false) ?? [];
   const out: ItemLink[] = [];
   let blockedByOpen = false;
   for (const l of list) {
@@ -172,7 +230,7 @@ function teamValue(raw: unknown, id: string): string | null {
 export function mapIssue(issue: JiraIssue, histories: readonly JiraHistory[], ctx: MapContext): Mapped {
   const f = issue.fields;
   const map = ctx.fields;
-  const summary = read(f, 'summary', z.string(), true) ?? '';
+  const summary = read(f, 'summary', Text, true) ?? '';
   const status = read(f, 'status', Status, true);
   const type = read(f, 'issuetype', IssueType, true);
   const project = read(f, 'project', Project, true);
@@ -191,7 +249,7 @@ export function mapIssue(issue: JiraIssue, histories: readonly JiraHistory[], ct
   const flagged = Array.isArray(flaggedRaw) ? flaggedRaw.length > 0 : typeof flaggedRaw === 'string' ? flaggedRaw !== '' : flaggedRaw === true;
 
   const parent = read(f, 'parent', Parent, false);
-  const epicLink = map.epicLink === null ? null : read(f, map.epicLink, z.string(), false);
+  const epicLink = map.epicLink === null ? null : read(f, map.epicLink, Text, false);
   const parentLink = map.parentLink === null ? null : parentLinkKey(f[map.parentLink], map.parentLink);
   const parentIsEpic = parent !== null && (parent.fields?.issuetype?.hierarchyLevel === 1 || /^epic$/i.test(parent.fields?.issuetype?.name ?? ''));
   const epicKey = epicLink ?? (parentIsEpic ? (parent?.key ?? null) : null);
@@ -209,8 +267,8 @@ export function mapIssue(issue: JiraIssue, histories: readonly JiraHistory[], ct
   const fields: Record<string, unknown> = {
     issueId: issue.id,
     statusId: status.id ?? null,
-    fixVersions: (read(f, 'fixVersions', z.array(Named), false) ?? []).map((v) => v.name),
-    subtasks: (read(f, 'subtasks', z.array(z.looseObject({ key: z.string() })), false) ?? []).map((s) => s.key),
+    fixVersions: (read(f, 'fixVersions', NamedList, false) ?? []).map((v) => v.name),
+    subtasks: (read(f, 'subtasks', Keyed, false) ?? []).map((s) => s.key),
     flagged,
   };
   if (type.hierarchyLevel !== undefined) fields['hierarchyLevel'] = type.hierarchyLevel;
@@ -236,8 +294,8 @@ export function mapIssue(issue: JiraIssue, histories: readonly JiraHistory[], ct
     statusCategory: category,
     assignee: person(read(f, 'assignee', User, false)),
     priority: read(f, 'priority', Named, false)?.name ?? null,
-    labels: read(f, 'labels', z.array(z.string()), false) ?? [],
-    components: (read(f, 'components', z.array(Named), false) ?? []).map((c) => c.name),
+    labels: read(f, 'labels', Labels, false) ?? [],
+    components: (read(f, 'components', NamedList, false) ?? []).map((c) => c.name),
     estimate: estimate(f, estimateIds),
     createdAt,
     updatedAt,

@@ -236,3 +236,29 @@ export const JiraServerInfo = z.looseObject({
 export const JiraPermissions = z.looseObject({
   permissions: z.record(z.string(), z.looseObject({ havePermission: z.boolean().optional() })),
 });
+
+// Structural guards that accept exactly what JiraIssue accepts, so well-formed issues are read in
+// place (zod would copy each ~9 KB issue); zod runs only to word the error of a malformed one.
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optStr = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const optNullStr = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+const optNum = (v: unknown): boolean => v === undefined || typeof v === 'number';
+
+function isChangeItem(v: unknown): boolean {
+  return isObj(v) && typeof v['field'] === 'string' && optStr(v['fieldId']) && optStr(v['fieldtype']) && optNullStr(v['from']) && optNullStr(v['fromString']) && optNullStr(v['to']) && optNullStr(v['toString']);
+}
+
+function isHistory(v: unknown): boolean {
+  if (!isObj(v) || !optStr(v['id']) || !(typeof v['created'] === 'string' || v['created'] instanceof Date) || !Array.isArray(v['items'])) return false;
+  const a = v['author'];
+  if (a !== undefined && a !== null && !(isObj(a) && optStr(a['accountId']) && optStr(a['name']) && optStr(a['key']) && optStr(a['displayName']) && optStr(a['emailAddress']))) return false;
+  return v['items'].every(isChangeItem);
+}
+
+export function isJiraIssue(v: unknown): v is JiraIssue {
+  if (!isObj(v) || typeof v['id'] !== 'string' || v['id'] === '' || typeof v['key'] !== 'string' || v['key'] === '' || !isObj(v['fields'])) return false;
+  const cl = v['changelog'];
+  if (cl === undefined) return true;
+  return isObj(cl) && optNum(cl['startAt']) && optNum(cl['maxResults']) && optNum(cl['total']) && Array.isArray(cl['histories']) && cl['histories'].every(isHistory);
+}

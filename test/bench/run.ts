@@ -38,6 +38,8 @@ export interface BenchRow {
 const CASES: BenchCase[] = [
   { name: 'demo-generate', file: 'cases/demo-generate.ts', n: 100_000, target: { minPerSecond: 50_000, maxPeakRssMb: 300 } },
   { name: 'run-once', file: 'cases/run-once.ts', n: 100_000, target: { maxSeconds: 30, maxPeakRssMb: 600 }, baseline: 'demo-generate' },
+  { name: 'jira-baseline', file: 'cases/jira-baseline.ts', n: 100_000, target: {} },
+  { name: 'jira-sync', file: 'cases/jira-sync.ts', n: 100_000, target: { maxPeakRssMb: 400, maxBaselineRatio: 1.5 }, baseline: 'jira-baseline' },
 ];
 
 function runCase(c: BenchCase, n: number): Promise<CaseResult> {
