@@ -77,6 +77,8 @@ export interface JiraApi {
   bulkChangelogs(issueIds: string[], fieldIds: string[], nextPageToken?: string): Promise<unknown>;
   /** Per-issue changelog page (oldest first). */
   issueChangelog(key: string, startAt: number, maxResults: number): Promise<unknown>;
+  /** Data Center before the paged endpoint: the issue with its whole changelog embedded. */
+  issueWithChangelog(key: string): Promise<unknown>;
   boards(projectKey: string, startAt: number): Promise<unknown>;
   sprints(boardId: number, startAt: number): Promise<unknown>;
   boardConfiguration(boardId: number): Promise<unknown>;
@@ -262,6 +264,7 @@ export function createJiraApi(options: JiraClientOptions): JiraApi {
       cloud
         ? cloud.issues.getChangeLogs({ issueIdOrKey: key, startAt, maxResults })
         : v2({ url: `/rest/api/2/issue/${encodeURIComponent(key)}/changelog`, method: 'GET', searchParams: { startAt, maxResults } }),
+    issueWithChangelog: (key) => v2({ url: `/rest/api/${cloud ? 3 : 2}/issue/${encodeURIComponent(key)}`, method: 'GET', searchParams: { fields: 'key', expand: 'changelog' } }),
     boards: (projectKey, startAt) => agile.board.getAllBoards({ projectKeyOrId: projectKey, startAt, maxResults: 50 }),
     sprints: (boardId, startAt) => agile.board.getAllSprints({ boardId, startAt, maxResults: 50 }),
     boardConfiguration: (boardId) => agile.board.getConfiguration({ boardId }),

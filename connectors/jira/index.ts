@@ -58,6 +58,8 @@ const IDS_PAGE_CLOUD = 5000;
 const IDS_PAGE_DC = 1000;
 // Bulk changelog: up to 1000 issues and 10 field ids per call (same page, changelog/bulkfetch).
 const BULK_CHANGELOG_ISSUES = 1000;
+// Per-issue changelog pages hold at most 100 entries
+// (https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issues/#api-rest-api-2-issue-issueidorkey-changelog-get).
 const CHANGELOG_PAGE = 100;
 
 function emptyMark(): Mark {
@@ -366,7 +368,17 @@ async function completeChangelogs(ctx: PullContext, issues: JiraIssue[]): Promis
   await Promise.all(
     truncated.map(async (issue) => {
       for (let startAt = 0; ; ) {
-        const page = ChangelogPage.safeParse(await ctx.api.issueChangelog(issue.key, startAt, CHANGELOG_PAGE));
+        let raw: unknown;
+        try {
+          raw = await ctx.api.issueChangelog(issue.key, startAt, CHANGELOG_PAGE);
+        } catch (err) {
+          // Servers without the paged endpoint embed the whole changelog in the issue itself.
+          if (startAt !== 0 || describeJiraFailure(err).kind !== 'not-found') throw err;
+          const whole = JiraIssue.safeParse(await ctx.api.issueWithChangelog(issue.key));
+          if (whole.success && whole.data.changelog) out.set(issue.id, [...whole.data.changelog.histories]);
+          return;
+        }
+        const page = ChangelogPage.safeParse(raw);
         if (!page.success) throw new PmoError('EXTERNAL_HOST', `Jira changelog of ${issue.key} answered an unexpected shape: ${page.error.issues[0]?.message ?? 'invalid'}`);
         out.get(issue.id)?.push(...page.data.values);
         const next = (page.data.startAt ?? startAt) + page.data.values.length;

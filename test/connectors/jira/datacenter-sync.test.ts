@@ -100,6 +100,33 @@ describe('Jira Data Center sync', () => {
     expect(s.items.get('corp:OPS-1')?.transitions).toHaveLength(1);
   });
 
+  it('falls back to the issue with its embedded changelog on servers without the paged endpoint', async () => {
+    const whole = fixture<{ values: unknown[] }>('datacenter/changelog-OPS-1-0.json').values.concat(fixture<{ values: unknown[] }>('datacenter/changelog-OPS-1-2.json').values);
+    nock(DC)
+      .get('/rest/api/2/field')
+      .reply(200, fixture('datacenter/field.json'))
+      .get('/rest/agile/1.0/board')
+      .query(true)
+      .reply(200, { maxResults: 50, startAt: 0, total: 0, isLast: true, values: [] })
+      .post('/rest/api/2/search')
+      .reply(200, { ...fixture<object>('datacenter/search-page-1.json'), total: 2 })
+      .get('/rest/api/2/issue/OPS-1/changelog')
+      .query(true)
+      .reply(404, '<html><title>404 Not Found</title></html>', { 'Content-Type': 'text/html' })
+      .get('/rest/api/2/issue/OPS-1')
+      .query({ fields: 'key', expand: 'changelog' })
+      .reply(200, { id: '20001', key: 'OPS-1', fields: {}, changelog: { startAt: 0, maxResults: 4, total: 4, histories: whole } })
+      .get('/rest/api/2/status')
+      .reply(200, fixture('datacenter/status.json'));
+    const h = harness(dcConfig());
+    const s = openStore(':memory:');
+
+    const result = await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(result).toMatchObject({ ok: true, upserted: 2 });
+    expect(s.items.get('corp:OPS-1')?.history.map((c) => c.field)).toEqual(['estimate', 'sprint', 'estimate']);
+  });
+
   it('sends user name + password as Basic auth', async () => {
     const basic = `Basic ${Buffer.from('svc-pmo:hunter22').toString('base64')}`;
     nock(DC, { reqheaders: { authorization: basic } }).get('/rest/api/2/serverInfo').reply(200, fixture('datacenter/server-info.json')).get('/rest/api/2/myself').reply(401, { errorMessages: ['Basic auth is disabled'] });
