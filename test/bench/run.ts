@@ -41,6 +41,8 @@ const CASES: BenchCase[] = [
   // Azure DevOps against a loopback fake server (its own process): raw fetch + parse + insert, then the connector.
   { name: 'ado-baseline', file: 'cases/ado-baseline.ts', n: 100_000, target: { maxPeakRssMb: 400 } },
   { name: 'ado-sync', file: 'cases/ado-sync.ts', n: 100_000, target: { maxBaselineRatio: 1.5, maxPeakRssMb: 400 }, baseline: 'ado-baseline' },
+  { name: 'jira-baseline', file: 'cases/jira-baseline.ts', n: 100_000, target: {} },
+  { name: 'jira-sync', file: 'cases/jira-sync.ts', n: 100_000, target: { maxPeakRssMb: 400, maxBaselineRatio: 1.5 }, baseline: 'jira-baseline' },
 ];
 
 function runCase(c: BenchCase, n: number): Promise<CaseResult> {

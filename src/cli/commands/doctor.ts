@@ -1,7 +1,9 @@
+import { connectorFor } from '../../../connectors/api.ts';
 import type { DoctorCheck } from '../../model/connector.ts';
+import { systemClock } from '../../util/clock.ts';
 import { PmoError, errorMessage } from '../../util/errors.ts';
 import { COMMON_OPTIONS, JSON_OPTION, flag, str, type Command } from '../command.ts';
-import { loadCliConfig, openRuntime } from '../context.ts';
+import { loadCliConfig } from '../context.ts';
 import { print, printJson, table } from '../output.ts';
 
 /** `doctor --json` per source (contract: fields may be added, never renamed). */
@@ -14,38 +16,36 @@ export interface SourceDoctorResult {
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: "check each source's reachability, auth and permissions",
+  summary: "check each source's reachability, credentials and permissions",
   usage: 'pmo-bot doctor [--source ID] [--json]',
   details: [
-    'Asks every configured source (connector.check()) whether it answers, accepts the credentials and can read',
-    'what it is configured to read. --json prints an array of {source, kind, ok, checks:[{name, ok, detail}]}.',
-    'Exit code 1 when any check failed.',
+    "Runs every connector's own checks (reachability, authentication, access to each configured project,",
+    'fields found, rate-limit headroom). Opens no store and writes nothing.',
+    '--json prints an array of {source, kind, ok, checks:[{name, ok, detail}]}. Exit code 1 when any check failed.',
   ].join('\n'),
   options: { ...COMMON_OPTIONS, ...JSON_OPTION, source: { type: 'string' } },
   async run(args) {
     const cli = loadCliConfig({ config: str(args, 'config') });
     const only = str(args, 'source');
-    if (only && !cli.config.sources.some((s) => s.id === only)) {
+    const sources = cli.config.sources.filter((s) => !only || s.id === only);
+    if (only && sources.length === 0) {
       throw new PmoError('USAGE', `unknown source "${only}"; configured: ${cli.config.sources.map((s) => s.id).join(', ')}`);
     }
-    const rt = openRuntime(cli);
-    try {
-      const results: SourceDoctorResult[] = [];
-      for (const connector of rt.connectors) {
-        if (only && connector.id !== only) continue;
-        let checks: DoctorCheck[];
-        try {
-          checks = await connector.check();
-        } catch (err) {
-          checks = [{ name: 'check', ok: false, detail: errorMessage(err) }];
-        }
-        results.push({ source: connector.id, kind: connector.kind, ok: checks.every((c) => c.ok), checks });
+    const results: SourceDoctorResult[] = [];
+    for (const source of sources) {
+      const def = connectorFor(source.kind);
+      if (!def) throw new PmoError('UNKNOWN_SOURCE', `no connector for kind "${source.kind}"`);
+      const connector = def.create(source, { clock: systemClock, log: cli.log.child({ source: source.id }) });
+      let checks: DoctorCheck[];
+      try {
+        checks = await connector.check();
+      } catch (err) {
+        checks = [{ name: 'check', ok: false, detail: errorMessage(err) }];
       }
-      if (flag(args, 'json')) printJson(results);
-      else print(table(['source', 'check', 'status', 'detail'], results.flatMap((r) => r.checks.map((c) => [r.source, c.name, c.ok ? 'ok' : 'FAILED', c.detail]))));
-      return results.every((r) => r.ok) ? 0 : 1;
-    } finally {
-      rt.store.close();
+      results.push({ source: source.id, kind: source.kind, ok: checks.every((c) => c.ok), checks });
     }
+    if (flag(args, 'json')) printJson(results);
+    else print(table(['source', 'check', 'status', 'detail'], results.flatMap((r) => r.checks.map((c) => [r.source, c.name, c.ok ? 'ok' : 'FAILED', c.detail]))));
+    return results.every((r) => r.ok) ? 0 : 1;
   },
 };

@@ -1,0 +1,128 @@
+import nock from 'nock';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../../../src/store/index.ts';
+import { syncSource } from '../../../src/sync/sync.ts';
+import { CLOUD, cloudConfig, fixture, harness, useHttpMock } from './helpers.ts';
+
+useHttpMock();
+
+/** A sync that needs only /field and one empty search (sprints off, reconciliation off). */
+function quietConfig(over: Record<string, unknown> = {}) {
+  return cloudConfig({ projects: [], jql: 'project = PAY', sprintRefreshMinutes: 100_000, reconcileEveryHours: 100_000, ...over });
+}
+
+async function run(h: ReturnType<typeof harness>) {
+  const s = openStore(':memory:');
+  // A stored watermark makes this an incremental sync (a first sync would also reconcile).
+  s.putSyncState({ source: 'acme', watermark: JSON.stringify({ updated: '2026-11-21T08:00:00.000Z', reconciledAt: '2026-11-21T08:00:00.000Z', sprintsAt: '2026-11-21T08:00:00.000Z', estimateByProject: {} }), cursor: null, lastFullSyncAt: null, lastSyncAt: null });
+  return syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+}
+
+describe('Jira HTTP discipline', () => {
+  it('waits exactly as long as a 429 Retry-After says, then retries', async () => {
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(429, { errorMessages: ['Rate limit exceeded'] }, { 'Retry-After': '7', 'RateLimit-Reason': 'jira-burst-based' })
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'))
+      .post('/rest/api/3/search/jql')
+      .reply(200, fixture('cloud/search-empty.json'));
+    const h = harness(quietConfig());
+
+    const result = await run(h);
+
+    expect(result).toMatchObject({ ok: true, requests: 3 });
+    expect(h.sleeps).toEqual([7000]);
+  });
+
+  it('honours Retry-After on a 503 too (jira.js drops the header for 5xx)', async () => {
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(503, 'Service Unavailable', { 'Retry-After': '3', 'Content-Type': 'text/plain' })
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'))
+      .post('/rest/api/3/search/jql')
+      .reply(200, fixture('cloud/search-empty.json'));
+    const h = harness(quietConfig());
+
+    const result = await run(h);
+
+    expect(result).toMatchObject({ ok: true, requests: 3 });
+    expect(h.sleeps).toEqual([3000]);
+  });
+
+  it('retries 5xx with capped exponential backoff and gives up after maxAttempts with a clear error', async () => {
+    nock(CLOUD).get('/rest/api/3/field').times(3).reply(500, { errorMessages: ['Internal server error'] });
+    const h = harness(quietConfig({ maxAttempts: 3 }));
+
+    const result = await run(h);
+
+    // base 100 ms, jitter pinned at the middle: 75, 150.
+    expect(h.sleeps).toEqual([75, 150]);
+    expect(result.ok).toBe(false);
+    expect(result.error).toBe('acme: Jira sync failed (HTTP 500): Internal server error');
+  });
+
+  it('retries an HTML page served with 200 (a proxy or a restart) and a cut-off JSON body', async () => {
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(200, '<html><body><h1>Jira is starting up</h1></body></html>', { 'Content-Type': 'text/html' })
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'))
+      .post('/rest/api/3/search/jql')
+      .reply(200, '{"issues":[{"id":"10001","key":"PAY-1","fields":{"summ', { 'Content-Type': 'application/json' })
+      .post('/rest/api/3/search/jql')
+      .reply(200, fixture('cloud/search-empty.json'));
+    const h = harness(quietConfig());
+
+    const result = await run(h);
+
+    expect(result).toMatchObject({ ok: true, requests: 4 });
+    expect(h.sleeps).toHaveLength(2);
+  });
+
+  it('slows down before the limit when X-RateLimit-NearLimit says so', async () => {
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'), { 'X-RateLimit-NearLimit': 'true', 'X-RateLimit-Limit': '350', 'X-RateLimit-Remaining': '40' })
+      .post('/rest/api/3/search/jql')
+      .reply(200, fixture('cloud/search-empty.json'));
+    const h = harness(quietConfig());
+
+    const result = await run(h);
+
+    expect(result.ok).toBe(true);
+    // No reset time given: a fixed short pause before the next request.
+    expect(h.sleeps).toEqual([1000]);
+  });
+
+  it('stops at the request budget and resumes from its watermark next time', async () => {
+    nock(CLOUD).get('/rest/api/3/field').reply(200, fixture('cloud/field.json'));
+    const h = harness(quietConfig({ maxRequests: 1 }));
+
+    const result = await run(h);
+
+    expect(result.ok).toBe(false);
+    expect(result.error).toContain('request budget of 1 requests for this sync is spent');
+  });
+
+  it('searches project by project when one project is refused, and reports which', async () => {
+    const config = cloudConfig({ projects: ['PAY', 'SEC'], sprintRefreshMinutes: 100_000, reconcileEveryHours: 100_000 });
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'))
+      .post('/rest/api/3/search/jql', (b: { jql: string }) => b.jql.includes('"PAY", "SEC"'))
+      .reply(400, { errorMessages: ["The value 'SEC' does not exist for the field 'project'."], errors: {} })
+      .post('/rest/api/3/search/jql', (b: { jql: string }) => b.jql.startsWith('(project in ("PAY"))'))
+      .reply(200, fixture('cloud/search-page-2.json'))
+      .post('/rest/api/3/search/jql', (b: { jql: string }) => b.jql.startsWith('(project in ("SEC"))'))
+      .reply(400, { errorMessages: ["The value 'SEC' does not exist for the field 'project'."], errors: {} });
+    const h = harness(config);
+
+    const result = await run(h);
+
+    expect(result).toMatchObject({ ok: true, upserted: 1 });
+    const refused = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'Jira refused this project; it is skipped (run `sync --full` once access is granted)');
+    expect(refused).toMatchObject({ level: 'error', project: 'SEC', status: 400, reason: "The value 'SEC' does not exist for the field 'project'." });
+  });
+});
