@@ -2,12 +2,14 @@ import { expect } from 'vitest';
 import { placeholders } from '../../src/engine/message.ts';
 import type { AnyRule, RuleReport } from '../../src/engine/rule.ts';
 import type { Sprint, WorkItem } from '../../src/model/work-item.ts';
+import type { ObjectiveSpec } from '../../src/engine/objective-match.ts';
 
 export interface RuleCase {
   name: string;
   items: WorkItem[];
   sprints?: Sprint[];
   options?: Record<string, unknown>;
+  objectives?: ObjectiveSpec[];
 }
 
 export interface InvalidCase extends RuleCase {
@@ -29,11 +31,18 @@ export function runRule(rule: AnyRule, c: RuleCase): RuleReport[] {
     now: NOW,
     timezone: 'UTC',
     lookup: { item: (k) => byKey.get(k), sprint: (k) => sprints.get(k) },
+    objectives: c.objectives ?? [],
     report: (r) => reports.push(r),
+    recheckAt: () => undefined,
   });
-  for (const item of c.items) visitor.item?.(item);
+  const facts = new Map<string, unknown>();
+  for (const item of c.items) {
+    visitor.item?.(item);
+    const fact = visitor.collect?.(item);
+    if (fact !== undefined) facts.set(item.key, fact);
+  }
   for (const sprint of c.sprints ?? []) visitor.sprint?.(sprint);
-  visitor.done?.();
+  visitor.done?.(facts);
   return reports;
 }
 
