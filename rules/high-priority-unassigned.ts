@@ -20,7 +20,7 @@ export const rule = defineRule({
       graceHours: z.int().min(0).default(4).describe('hours after creation before an unassigned item is flagged'),
       types: typeCategoriesOption(['story', 'bug', 'task', 'risk']),
     }),
-    messages: { unassigned: '{{key}} "{{title}}" is {{priority}} priority and nobody is assigned (open {{age}})' },
+    messages: { unassigned: '{{key}} "{{title}}" has priority {{priority}} and nobody is assigned (open {{age}})' },
     fix: { field: 'assignee', input: 'user' },
   },
   create(ctx) {

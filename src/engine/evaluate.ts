@@ -6,7 +6,7 @@ import type { Clock } from '../util/clock.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { renderMessage } from './message.ts';
-import { isAggregate, type AnyRule, type PortfolioLookup, type RuleReport, type RuleVisitor } from './rule.ts';
+import { RuleAbort, isAggregate, type AnyRule, type PortfolioLookup, type RuleReport, type RuleVisitor } from './rule.ts';
 import { compileRulePlan, itemSubject, type EffectiveRule, type RuleOverride, type RulePlan, type RuleSettings } from './rule-config.ts';
 import { classify, type TypeMappingEntry } from './type-mapping.ts';
 import type { ObjectiveSpec } from './objective-match.ts';
@@ -73,11 +73,6 @@ export const RULE_ERROR_ID = 'rule-error';
 const FLUSH_EVERY = 5000;
 /** Items re-read per statement in incremental runs. */
 const MAX_LOGGED_ERRORS = 20;
-
-/** Thrown by a rule to say it gave up for the rest of this run (e.g. a CEL time budget). */
-export class RuleAbort extends Error {
-  override readonly name = 'RuleAbort';
-}
 
 /**
  * One streaming pass of every enabled rule over the stored portfolio. Findings are written in
@@ -212,7 +207,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       if (!live) continue;
       const { visitor } = live;
       try {
-        if (visitor.item) visitor.item(item);
+        if (visitor.item) visitor.item(item, classes);
         if (visitor.collect) {
           const fact = visitor.collect(item);
           if (fact !== undefined) {

@@ -58,7 +58,8 @@ export interface RuleContext<O> {
  *   runs) and/or `sprint()`, and report in `done()` over all facts, every run.
  */
 export interface RuleVisitor<F = unknown> {
-  item?(item: WorkItem): void;
+  /** `classes` are the item's `typeMapping` classes (e.g. `incident`). */
+  item?(item: WorkItem, classes: readonly string[]): void;
   collect?(item: WorkItem): F | undefined;
   sprint?(sprint: Sprint): void;
   /** Aggregating rules (per sprint, person, project) report here, given every item's fact. */
@@ -81,4 +82,9 @@ export type AnyRule = RuleDefinition<unknown, unknown>;
 /** True for rules that report in `done()`/`sprint()` (re-run in full every evaluation). */
 export function isAggregate(visitor: RuleVisitor<unknown>): boolean {
   return visitor.done !== undefined || visitor.sprint !== undefined || visitor.collect !== undefined;
+}
+
+/** Thrown by a rule to say it gives up for the rest of this run (e.g. a CEL time budget); its findings are kept. */
+export class RuleAbort extends Error {
+  override readonly name = 'RuleAbort';
 }

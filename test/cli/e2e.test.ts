@@ -124,7 +124,10 @@ describe('pmo-bot CLI end to end (child processes)', () => {
 
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['sources', 'slack', 'rules', 'overrides', 'objectives', 'schedules', 'timezone', 'storage']));
     expect(rules.length).toBeGreaterThanOrEqual(30);
-    expect(rules.map((r) => r['id'])).toEqual([...rules.map((r) => String(r['id']))].sort());
+    const builtIn = rules.filter((r) => r['origin'] === 'built-in').map((r) => String(r['id']));
+    expect(builtIn.length).toBeGreaterThanOrEqual(30);
+    expect(builtIn).toEqual([...builtIn].sort());
+    expect(rules.filter((r) => r['origin'] === 'custom').map((r) => r['id'])).toEqual(['auth-needs-security-review', 'big-story-split']);
     expect(rules.find((r) => r['id'] === 'sprint-goal-set')).toEqual({
       id: 'sprint-goal-set',
       category: 'compliance',
@@ -133,6 +136,7 @@ describe('pmo-bot CLI end to end (child processes)', () => {
       presets: ['scrum'],
       description: 'Every running (or planned) sprint states its goal',
       fix: null,
+      origin: 'built-in',
     });
     expect(Object.keys(rules[0]!)).toEqual(expect.arrayContaining(['id', 'category', 'scope', 'defaultSeverity', 'presets', 'description']));
   });
