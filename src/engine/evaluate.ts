@@ -71,7 +71,7 @@ export function createEvaluatorState(): EvaluatorState {
 export const RULE_ERROR_ID = 'rule-error';
 
 const FLUSH_EVERY = 5000;
-/** Items re-read per statement in incremental runs. */
+const NO_MAPPING: readonly TypeMappingEntry[] = [];
 const MAX_LOGGED_ERRORS = 20;
 
 /**
@@ -87,7 +87,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   const nowIso = now.toISOString();
   const runId = options.runId ?? store.startRun('check', nowIso);
   const plan = options.plan ?? compileRulePlan(options.library ?? [], { rules: options.rules, overrides: options.overrides }, builtInPresets);
-  const typeMapping = options.typeMapping ?? [];
+  const typeMapping = options.typeMapping ?? NO_MAPPING;
 
   const state = options.state ?? createEvaluatorState();
   const incremental =
