@@ -5,7 +5,7 @@ import type { WorkItem } from '../model/work-item.ts';
 import { localDate, localMidnight, nextLocalMidnight } from '../engine/helpers.ts';
 import { placeholders } from '../engine/message.ts';
 import { RuleAbort, type AnyRule, type RuleDefinition } from '../engine/rule.ts';
-import { ITEM_FIELDS, celItem, checkBoolean, createCelEnvironments, usesClock, type CelEnvironments } from './environment.ts';
+import { ITEM_FIELDS, celItem, checkBoolean, createCelEnvironments, setCelDay, usesClock, type CelEnvironments } from './environment.ts';
 
 /** `custom[]` in config: an admin-written item rule in CEL, no code. */
 export interface CustomRuleConfig {
@@ -164,8 +164,7 @@ function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<
     },
     create(ctx) {
       const today = localDate(ctx.now, ctx.timezone);
-      cel.day.today = localMidnight(today, ctx.timezone);
-      cel.day.offsetMs = Date.parse(`${today}T00:00:00Z`) - cel.day.today;
+      setCelDay(cel.day, localMidnight(today, ctx.timezone), today, ctx.timezone);
       const midnight = nextLocalMidnight(ctx.now, ctx.timezone);
       let spent = 0;
       return {

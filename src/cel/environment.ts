@@ -52,8 +52,21 @@ export const ITEM_FIELDS = Object.keys(ITEM_SCHEMA);
 export interface CelDay {
   /** Epoch ms of today's local midnight. */
   today: number;
-  /** The zone's UTC offset today, used to place other instants on local calendar days. */
+  /** The zone's UTC offset today (for local due dates). */
   offsetMs: number;
+  /** Formats an instant as its local calendar date (`YYYY-MM-DD`) in the configured zone. */
+  format: Intl.DateTimeFormat;
+}
+
+/** Sets the helpers' "today" for an evaluation at `now` in `timezone`. */
+export function setCelDay(day: CelDay, todayMidnight: number, today: string, timezone: string): void {
+  day.today = todayMidnight;
+  day.offsetMs = Date.parse(`${today}T00:00:00Z`) - todayMidnight;
+  if (day.format.resolvedOptions().timeZone !== timezone) day.format = dateFormat(timezone);
+}
+
+function dateFormat(timezone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
 }
 
 /** Parse-time limits: CEL is not Turing complete, and these bound what one expression can cost. */
@@ -68,8 +81,9 @@ export interface CelEnvironments {
 }
 
 export function createCelEnvironments(): CelEnvironments {
-  const day: CelDay = { today: 0, offsetMs: 0 };
-  const localDay = (ms: number): number => Math.floor((ms + day.offsetMs) / DAY_MS);
+  const day: CelDay = { today: 0, offsetMs: 0, format: dateFormat('UTC') };
+  // Each instant's own local date, so daylight-saving changes between then and now do not shift it.
+  const localDay = (ms: number): number => Math.round(Date.parse(`${day.format.format(ms)}T00:00:00Z`) / DAY_MS);
   const daysSince = (t: Date): bigint => BigInt(localDay(day.today) - localDay(t.getTime()));
   const daysUntil = (t: Date): bigint => BigInt(localDay(t.getTime()) - localDay(day.today));
   const register = (env: Environment): Environment =>

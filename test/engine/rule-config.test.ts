@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { builtInRules } from '../../rules/api.ts';
 import { builtInPresets } from '../../rules/presets/api.ts';
 import { compileRulePlan, type MatchSubject, type RuleConfig } from '../../src/engine/rule-config.ts';
-import { classify } from '../../src/engine/type-mapping.ts';
+import { classify, type TypeMappingEntry } from '../../src/engine/type-mapping.ts';
 import { makeWorkItem } from '../helpers/builders.ts';
 
 const subject = (over: Partial<MatchSubject> = {}): MatchSubject => ({ source: 'jira', project: 'PAY', team: 'Payments', typeCategory: 'story', type: 'Story', labels: [], components: [], classes: [], ...over });
@@ -89,10 +89,10 @@ describe('rule configuration precedence', () => {
 });
 
 describe('typeMapping', () => {
-  const entries = [
-    { match: { typeCategory: 'bug' as const, labels: ['incident'] }, class: 'incident' },
-    { match: { type: 'Task', fields: { 'Custom.Kind': ['Risk', 'Issue'] } }, typeCategory: 'risk' as const },
-    { match: { type: 'Task' }, typeCategory: 'other' as const, class: 'chore' },
+  const entries: TypeMappingEntry[] = [
+    { match: { typeCategory: 'bug', labels: ['incident'] }, class: 'incident' },
+    { match: { type: 'Task', fields: { 'Custom.Kind': ['Risk', 'Issue'] } }, typeCategory: 'risk' },
+    { match: { type: 'Task' }, typeCategory: 'other', class: 'chore' },
     { match: { fields: { 'Custom.Severity': true } }, class: 'rated' },
   ];
 
