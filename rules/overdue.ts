@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { countOf, daysBetweenDates, itemData, localDate } from '../src/engine/helpers.ts';
+import { addDays, countOf, daysBetweenDates, itemData, localDate, localMidnight, nextLocalMidnight } from '../src/engine/helpers.ts';
 
 export const rule = defineRule({
   meta: {
@@ -21,6 +21,7 @@ export const rule = defineRule({
       item(item) {
         if (item.dueDate === null || item.statusCategory === 'done') return;
         const days = daysBetweenDates(item.dueDate, today);
+        ctx.recheckAt(days <= ctx.options.graceDays ? localMidnight(addDays(item.dueDate, ctx.options.graceDays + 1), ctx.timezone) : nextLocalMidnight(ctx.now, ctx.timezone));
         if (days <= ctx.options.graceDays) return;
         ctx.report({
           messageId: 'overdue',

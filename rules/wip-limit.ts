@@ -1,19 +1,6 @@
 import { z } from 'zod';
-import type { Person, WorkItem } from '../src/model/work-item.ts';
 import { defineRule } from '../src/engine/rule.ts';
-import { personKey, typeCategoriesOption } from '../src/engine/helpers.ts';
-
-/** What the rule keeps of each in-progress item: aggregates must not hold whole items. */
-type Held = Pick<WorkItem, 'nativeKey' | 'url' | 'project' | 'team' | 'source' | 'status'>;
-
-interface Load {
-  person: Person;
-  items: Held[];
-}
-
-function held(item: WorkItem): Held {
-  return { nativeKey: item.nativeKey, url: item.url, project: item.project, team: item.team, source: item.source, status: item.status };
-}
+import { itemRef, personKey, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
 
 export const rule = defineRule({
   meta: {
@@ -37,40 +24,34 @@ export const rule = defineRule({
     },
   },
   create(ctx) {
-    const byPerson = new Map<string, Load>();
-    const byStatus = new Map<string, Held[]>();
     return {
-      item(item) {
-        if (item.statusCategory !== 'in_progress' || !ctx.options.types.includes(item.typeCategory)) return;
-        if (item.assignee) {
-          const key = personKey(item.assignee);
-          const load = byPerson.get(key) ?? { person: item.assignee, items: [] };
-          load.items.push(held(item));
-          byPerson.set(key, load);
-        }
-        if (Object.hasOwn(ctx.options.perStatus, item.status)) {
-          const key = `${item.source}:${item.project}:${item.status}`;
-          const list = byStatus.get(key) ?? [];
-          list.push(held(item));
-          byStatus.set(key, list);
-        }
+      collect(item): ItemRef | undefined {
+        if (item.statusCategory !== 'in_progress' || !ctx.options.types.includes(item.typeCategory)) return undefined;
+        return itemRef(item);
       },
-      done() {
-        for (const [key, load] of byPerson) {
-          const wip = load.items.length;
+      done(facts) {
+        const byPerson = new Map<string, ItemRef[]>();
+        const byStatus = new Map<string, ItemRef[]>();
+        for (const ref of facts.values()) {
+          if (ref.assignee) push(byPerson, personKey(ref.assignee), ref);
+          if (Object.hasOwn(ctx.options.perStatus, ref.status)) push(byStatus, `${ref.source}:${ref.project}:${ref.status}`, ref);
+        }
+        for (const [key, items] of byPerson) {
+          const wip = items.length;
           if (wip <= ctx.options.perPerson) continue;
-          const keys = load.items.map((i) => i.nativeKey);
+          const person = items[0]!.assignee!;
+          items.sort((a, b) => a.key.localeCompare(b.key));
           ctx.report({
             messageId: 'person',
-            subject: { kind: 'person', key, url: null, project: distinct(load.items.map((i) => i.project)) },
-            owner: load.person,
-            data: { name: load.person.name, wip, limit: ctx.options.perPerson, keys: keys.join(', ') },
+            subject: { kind: 'person', key, url: null, project: distinct(items.map((i) => i.project)) },
+            owner: person,
+            data: { name: person.name, wip, limit: ctx.options.perPerson, keys: items.map((i) => i.nativeKey).join(', ') },
             evidence: {
               wip,
               limit: ctx.options.perPerson,
-              items: keys,
-              urls: load.items.map((i) => i.url),
-              projects: [...new Set(load.items.map((i) => i.project))],
+              items: items.map((i) => i.nativeKey),
+              urls: items.map((i) => i.url),
+              projects: [...new Set(items.map((i) => i.project))],
             },
           });
         }
@@ -78,6 +59,7 @@ export const rule = defineRule({
           const first = items[0]!;
           const limit = ctx.options.perStatus[first.status]!;
           if (items.length <= limit) continue;
+          items.sort((a, b) => a.key.localeCompare(b.key));
           ctx.report({
             messageId: 'status',
             subject: { kind: 'project', key, url: first.url, project: first.project, team: first.team, source: first.source },
@@ -90,6 +72,12 @@ export const rule = defineRule({
     };
   },
 });
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
 /** A person working across projects is reported under all of them, comma-separated. */
 function distinct(values: string[]): string {

@@ -69,7 +69,7 @@ export function sortProblems(problems: readonly ConfigProblem[], fileOrder: read
   );
 }
 
-function displayFile(file: string): string {
+export function displayFile(file: string): string {
   const rel = relative(process.cwd(), file);
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return file;
   return rel;

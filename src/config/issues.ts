@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import { formatPath, type ConfigProblem } from './errors.ts';
 import { lookup, positionOf, type LocatedNode, type PathSegment, type Position } from './located.ts';
+import { positionInScalar } from './scalar-offset.ts';
 import { declaredKeys, schemasAt } from './schema-walk.ts';
 import { suggest } from './suggest.ts';
 
@@ -99,6 +100,14 @@ function mapIssue(issue: Issue, prefix: readonly PathSegment[], ctx: IssueContex
         const pos = found.depth === path.length && found.keyPos ? found.keyPos : positionOf(found, ctx.fallback);
         out.push({ ...pos, path: formatPath(path), message: issue.message });
         return;
+      }
+      // A check about a place inside a string value (a CEL expression) points at that character.
+      if (typeof issue.params?.['offset'] === 'number') {
+        const node = nodeAt(ctx, path);
+        if (node?.kind === 'scalar') {
+          out.push({ ...positionInScalar(node, issue.params['offset']), path: formatPath(path), message: issue.message });
+          return;
+        }
       }
       at(messageFor(issue, nodeAt(ctx, path)));
       return;

@@ -36,6 +36,8 @@ export interface LocatedScalar {
   value: unknown;
   /** True once `${VAR}` interpolation has put environment text into the value: never echo it. */
   interpolated: boolean;
+  /** The scalar as written (quotes, escapes, block header included) and its YAML style, for positions inside the value. */
+  raw?: { text: string; style: string } | undefined;
 }
 
 export type PathSegment = PropertyKey;

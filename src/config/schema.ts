@@ -2,6 +2,8 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { connectorDefinitions } from '../../connectors/api.ts';
 import { builtInRules } from '../../rules/api.ts';
+import { builtInPresets } from '../../rules/presets/api.ts';
+import { CustomRuleSchema } from '../cel/custom-rule.ts';
 import type { SourceConfigBase } from '../model/connector.ts';
 import { TYPE_CATEGORIES } from '../model/work-item.ts';
 import { LOG_LEVELS } from '../util/log.ts';
@@ -24,8 +26,8 @@ const RuleOptions = z.record(z.string(), z.unknown());
 export const RuleSettingSchema = z
   .union([SeverityOrOff, z.tuple([SeverityOrOff]), z.tuple([SeverityOrOff, RuleOptions])])
   .describe('a severity (off, info, warning, critical) or [severity, { options }]');
-// Checked on the map itself, so unknown ids and bad options are reported alongside other problems.
-const RulesMap = z.record(z.string(), RuleSettingSchema).superRefine((rules, ctx) => checkRules(rules, [], ctx));
+// Ids and options are checked by the whole config (custom rules add ids), alongside other problems.
+const RulesMap = z.record(z.string(), RuleSettingSchema);
 
 const OneOrMany = z.union([z.string(), z.array(z.string()).min(1)]);
 const TypeCategory = z.enum(TYPE_CATEGORIES);
@@ -34,10 +36,39 @@ export const OverrideMatchSchema = z.strictObject({
   source: OneOrMany.optional(),
   project: OneOrMany.optional(),
   team: OneOrMany.optional(),
+  type: OneOrMany.optional().describe("the tool's own type name, e.g. Bug, User Story"),
   typeCategory: z.union([TypeCategory, z.array(TypeCategory).min(1)]).optional(),
+  class: OneOrMany.optional().describe('a class given by typeMapping, e.g. incident'),
   labels: z.array(z.string()).min(1).optional().describe('matches items carrying any of these labels'),
   components: z.array(z.string()).min(1).optional(),
 });
+
+const PresetId = z.string().min(1).describe(`a preset: ${[...builtInPresets.keys()].join(', ')}`);
+
+const Methodology = z
+  .strictObject({
+    default: PresetId.optional().describe('preset for projects and teams not listed'),
+    projects: z.record(z.string(), PresetId).optional().describe('project → preset'),
+    teams: z.record(z.string(), PresetId).optional().describe('team → preset (wins over the project)'),
+  })
+  .describe('a methodology preset per project or team, applied on top of `extends`');
+
+const FieldCondition = z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()])).min(1)]);
+
+const TypeMappingEntry = z
+  .strictObject({
+    match: z.strictObject({
+      source: OneOrMany.optional(),
+      project: OneOrMany.optional(),
+      type: OneOrMany.optional().describe("the tool's type name"),
+      typeCategory: z.union([TypeCategory, z.array(TypeCategory).min(1)]).optional(),
+      labels: z.array(z.string()).min(1).optional().describe('any of these labels'),
+      fields: z.record(z.string(), FieldCondition).optional().describe('raw field → value (or list of values; true: set)'),
+    }),
+    typeCategory: TypeCategory.optional().describe('re-classify matching items for every rule'),
+    class: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case').optional().describe('a class overrides and custom rules can match'),
+  })
+  .refine((e) => e.typeCategory !== undefined || e.class !== undefined, { message: 'give `typeCategory`, `class` or both' });
 
 // Each connector's schema is a strict object with a literal `kind`; the union picks by it.
 const Source: z.ZodType<SourceConfigBase> = z.discriminatedUnion(
@@ -118,12 +149,26 @@ export const ConfigSchema = z
     slack: Slack,
     schedules: Schedules,
     rules: RulesMap.default({}).describe(`rule id → severity or [severity, options]; built-in: ${builtInRules.map((r) => r.meta.id).join(', ')}`),
-    overrides: z.array(z.strictObject({ match: OverrideMatchSchema, rules: RulesMap })).default([]),
+    extends: z
+      .union([PresetId, z.array(PresetId)])
+      .transform((v) => (typeof v === 'string' ? [v] : v))
+      .optional()
+      .describe('presets every project starts from (default: [recommended])'),
+    methodology: Methodology.optional(),
+    typeMapping: z.array(TypeMappingEntry).default([]).describe('classify work by type and label or field; first typeCategory wins, classes add up'),
+    overrides: z.array(z.strictObject({ match: OverrideMatchSchema, rules: RulesMap })).default([]).describe('later entries win'),
+    custom: z
+      .array(CustomRuleSchema)
+      .superRefine((rules, ctx) => checkUnique(rules.map((r) => r.id), [], 'custom rule id', ctx))
+      .default([])
+      .describe('rules written in CEL over the WorkItem shape'),
     objectives: z
       .array(Objective)
       .superRefine((objectives, ctx) => checkUnique(objectives.map((o) => o.id), [], 'objective id', ctx))
       .default([]),
-  });
+  })
+  // Runs even when other parts failed, so every problem is reported at once; reads defensively.
+  .superRefine((config, ctx) => checkRuleReferences(config as unknown, ctx), { when: () => true });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -138,10 +183,56 @@ function checkUnique(values: string[], path: Array<string | number>, what: strin
   });
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Rule ids in `rules:` and overrides, custom rule ids, and preset names in `extends`/`methodology`. */
+function checkRuleReferences(config: unknown, ctx: z.RefinementCtx): void {
+  if (!isRecord(config)) return;
+  const custom = Array.isArray(config['custom']) ? config['custom'].filter(isRecord) : [];
+  const customIds = custom.map((c) => c['id']).filter((id): id is string => typeof id === 'string');
+  const builtInIds = builtInRules.map((r) => r.meta.id);
+  custom.forEach((c, i) => {
+    if (typeof c['id'] === 'string' && builtInIds.includes(c['id'])) {
+      ctx.addIssue({ code: 'custom', path: ['custom', i, 'id'], message: `"${c['id']}" is a built-in rule; give the custom rule its own id` });
+    }
+  });
+  if (isRecord(config['rules'])) checkRules(config['rules'], ['rules'], customIds, ctx);
+  if (Array.isArray(config['overrides'])) {
+    config['overrides'].forEach((o, i) => {
+      if (isRecord(o) && isRecord(o['rules'])) checkRules(o['rules'], ['overrides', i, 'rules'], customIds, ctx);
+    });
+  }
+  const presetIds = [...builtInPresets.keys()];
+  const checkPreset = (value: unknown, path: Array<string | number>): void => {
+    if (typeof value !== 'string' || builtInPresets.has(value)) return;
+    const guess = suggest(value, presetIds);
+    ctx.addIssue({ code: 'custom', path, message: `unknown preset "${value}"${guess ? ` (did you mean "${guess}"?)` : ''}; presets: ${presetIds.join(', ')}` });
+  };
+  const ext = config['extends'];
+  if (typeof ext === 'string') checkPreset(ext, ['extends']);
+  else if (Array.isArray(ext)) ext.forEach((p, i) => checkPreset(p, ['extends', i]));
+  const m = config['methodology'];
+  if (isRecord(m)) {
+    checkPreset(m['default'], ['methodology', 'default']);
+    for (const part of ['projects', 'teams'] as const) {
+      const map = m[part];
+      if (isRecord(map)) for (const [k, v] of Object.entries(map)) checkPreset(v, ['methodology', part, k]);
+    }
+  }
+}
+
 /** Unknown rule ids and bad options, each at its own key, with a "did you mean". */
-function checkRules(rules: Record<string, unknown>, path: Array<string | number>, ctx: z.RefinementCtx): void {
-  const ids = builtInRules.map((r) => r.meta.id);
+function checkRules(rules: Record<string, unknown>, path: Array<string | number>, customIds: readonly string[], ctx: z.RefinementCtx): void {
+  const ids = [...builtInRules.map((r) => r.meta.id), ...customIds];
   for (const [id, setting] of Object.entries(rules)) {
+    if (customIds.includes(id)) {
+      if (Array.isArray(setting) && setting.length > 1 && isRecord(setting[1]) && Object.keys(setting[1]).length > 0) {
+        ctx.addIssue({ code: 'custom', path: [...path, id, 1], message: `custom rule ${id} takes no options` });
+      }
+      continue;
+    }
     const rule = builtInRules.find((r) => r.meta.id === id);
     if (!rule) {
       const guess = suggest(id, ids);

@@ -25,7 +25,7 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     return { file, line, column: col };
   };
   const problems = yamlErrors(doc, file, pos);
-  const builder: Builder = { doc, file, pos, problems, budget: MAX_NODES, open: new Set() };
+  const builder: Builder = { doc, file, text, pos, problems, budget: MAX_NODES, open: new Set() };
   const root = doc.contents === null ? undefined : build(builder, doc.contents, []);
   return { root, problems };
 }
@@ -33,6 +33,7 @@ export function parseYaml(file: string, text: string): ParsedYaml {
 interface Builder {
   doc: Document.Parsed;
   file: string;
+  text: string;
   pos: (offset: number) => Position;
   problems: ConfigProblem[];
   budget: number;
@@ -58,7 +59,10 @@ function build(b: Builder, node: YamlNode, path: PathSegment[]): LocatedNode {
     return build(b, target, path);
   }
   if (!isMap(node) && !isSeq(node)) {
-    return { kind: 'scalar', pos: here, value: isScalar(node) ? node.value : null, interpolated: false };
+    if (!isScalar(node)) return { kind: 'scalar', pos: here, value: null, interpolated: false };
+    const range = node.range;
+    const raw = range && typeof node.value === 'string' ? { text: b.text.slice(range[0], range[1]), style: String(node.type ?? 'PLAIN') } : undefined;
+    return { kind: 'scalar', pos: here, value: node.value, interpolated: false, ...(raw ? { raw } : {}) };
   }
   b.open.add(node);
   try {

@@ -6,23 +6,40 @@ import type { Clock } from '../util/clock.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { Logger } from '../util/log.ts';
 import { renderMessage } from './message.ts';
-import type { AnyRule, PortfolioLookup, RuleReport, RuleVisitor } from './rule.ts';
-import { overrideMatches, resolveRules, type EffectiveRule, type RuleOverride, type RuleSetting } from './rule-config.ts';
+import { RuleAbort, isAggregate, type AnyRule, type PortfolioLookup, type RuleReport, type RuleVisitor } from './rule.ts';
+import { compileRulePlan, itemSubject, type EffectiveRule, type RuleOverride, type RulePlan, type RuleSettings } from './rule-config.ts';
+import { classify, type TypeMappingEntry } from './type-mapping.ts';
+import type { ObjectiveSpec } from './objective-match.ts';
+import { builtInPresets } from '../../rules/presets/api.ts';
 
 export interface EvaluateOptions {
   store: Store;
-  library: readonly AnyRule[];
-  rules: Record<string, RuleSetting>;
-  overrides: readonly RuleOverride[];
+  /** The compiled rule configuration (see `planFromConfig`). */
+  plan?: RulePlan;
+  /** Without `plan`: a library with `rules`/`overrides` on top of the `recommended` preset. */
+  library?: readonly AnyRule[];
+  rules?: RuleSettings;
+  overrides?: readonly RuleOverride[];
+  typeMapping?: readonly TypeMappingEntry[];
+  objectives?: readonly ObjectiveSpec[];
   clock: Clock;
   timezone: string;
   log: Logger;
   /** The worker cycle this evaluation belongs to; a run of its own is recorded otherwise. */
   runId?: number;
+  /**
+   * Memory kept between evaluations by a long-running process (the worker). With it, a run after
+   * the first re-evaluates only items synced or removed since, plus items whose verdict the clock
+   * may have changed; aggregate rules always see every item through their kept facts.
+   */
+  state?: EvaluatorState;
+  /** Ignore `state` and evaluate everything (it is rebuilt). */
+  full?: boolean;
 }
 
 export interface EvaluationSummary {
   runId: number;
+  mode: 'full' | 'incremental';
   items: number;
   sprints: number;
   rules: number;
@@ -32,27 +49,70 @@ export interface EvaluationSummary {
   seconds: number;
 }
 
+/** What incremental evaluation remembers between runs. */
+export interface EvaluatorState {
+  /** The plan the memory belongs to: another plan (a config reload) means a full run. */
+  plan: RulePlan | null;
+  typeMapping: readonly TypeMappingEntry[] | null;
+  timezone: string | null;
+  /** `store.items.changeMark()` when the last run started. */
+  mark: string | null;
+  /** Aggregate facts: visitor signature → item key → fact. */
+  facts: Map<string, Map<string, unknown>>;
+  /** Earliest instant (epoch ms) an unchanged item's verdict may change. */
+  recheck: Map<string, number>;
+}
+
+export function createEvaluatorState(): EvaluatorState {
+  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new Map(), recheck: new Map() };
+}
+
+/** The pseudo-rule under which failures of a rule on a subject are reported. */
+export const RULE_ERROR_ID = 'rule-error';
+
 const FLUSH_EVERY = 5000;
+const NO_MAPPING: readonly TypeMappingEntry[] = [];
+const MAX_LOGGED_ERRORS = 20;
 
 /**
- * One streaming pass of every enabled rule over the stored portfolio. Findings are written as they
- * accumulate; afterwards every live finding the pass did not report again is resolved.
+ * One streaming pass of every enabled rule over the stored portfolio. Findings are written in
+ * batches as they accumulate; afterwards every live finding the pass re-derived but did not report
+ * again is resolved. With `state`, later runs only re-read what changed (see `EvaluatorState`).
  */
 export function evaluate(options: EvaluateOptions): EvaluationSummary {
   const { store, log, clock } = options;
   const started = performance.now();
   const now = clock.now();
+  const nowMs = now.getTime();
   const nowIso = now.toISOString();
   const runId = options.runId ?? store.startRun('check', nowIso);
+  const plan = options.plan ?? compileRulePlan(options.library ?? [], { rules: options.rules, overrides: options.overrides }, builtInPresets);
+  const typeMapping = options.typeMapping ?? NO_MAPPING;
 
-  const base = resolveRules(options.library, options.rules, []);
-  const variantsByMask = new Map<string, EffectiveRule[]>();
-  const visitors = new Map<string, RuleVisitor>();
+  const state = options.state ?? createEvaluatorState();
+  const incremental =
+    options.state !== undefined &&
+    !options.full &&
+    state.plan === plan &&
+    state.typeMapping === typeMapping &&
+    state.timezone === options.timezone &&
+    state.mark !== null;
+  if (!incremental) {
+    state.facts = new Map();
+    state.recheck = new Map();
+  }
+  const mark = store.items.changeMark();
+
   const lookup: PortfolioLookup = { item: (key) => store.items.get(key), sprint: (key) => store.items.sprint(key) };
   const tally: RecordTally = { opened: 0, reopened: 0, ongoing: 0 };
   const byRule: Record<string, number> = {};
+  const aborted = new Set<string>();
   let buffer = new Map<string, ReportedFinding>();
+  let pendingFlush = false;
   let ruleErrors = 0;
+  /** The item whose `item()` verdicts are being computed, for `recheckAt`. */
+  let current: string | null = null;
+  let phase: 'items' | 'aggregate' = 'items';
 
   const flush = (): void => {
     if (buffer.size === 0) return;
@@ -64,86 +124,185 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     tally.ongoing += t.ongoing;
   };
 
-  const visitorFor = (eff: EffectiveRule): RuleVisitor | undefined => {
-    if (eff.severity === 'off') return undefined;
+  const add = (finding: ReportedFinding): void => {
+    const prior = buffer.get(finding.id);
+    if (prior && SEVERITY_RANK[prior.severity] >= SEVERITY_RANK[finding.severity]) return;
+    if (!prior) byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
+    buffer.set(finding.id, finding);
+    if (buffer.size >= FLUSH_EVERY) pendingFlush = true;
+  };
+
+  interface Live {
+    eff: EffectiveRule;
+    visitor: RuleVisitor;
+    aggregate: boolean;
+  }
+  const visitors = new Map<string, Live>();
+  const liveFor = (eff: EffectiveRule): Live | undefined => {
+    if (eff.severity === 'off' || aborted.has(eff.rule.meta.id)) return undefined;
     const existing = visitors.get(eff.signature);
     if (existing) return existing;
     const severity = eff.severity;
     const rule = eff.rule;
+    let aggregate = false;
     const visitor = rule.create({
       options: eff.options,
       severity,
       now,
       timezone: options.timezone,
       lookup,
+      objectives: options.objectives ?? [],
       report: (r) => {
-        const finding = toFinding(rule, severity, r);
-        const prior = buffer.get(finding.id);
-        if (prior && SEVERITY_RANK[prior.severity] >= SEVERITY_RANK[finding.severity]) return;
-        if (!prior) byRule[rule.meta.id] = (byRule[rule.meta.id] ?? 0) + 1;
-        buffer.set(finding.id, finding);
-        if (buffer.size >= FLUSH_EVERY) pendingFlush = true;
+        if (aggregate && phase === 'items') throw new Error(`rule ${rule.meta.id} reports outside done()/sprint()`);
+        add(toFinding(rule, severity, r));
+      },
+      recheckAt: (instant) => {
+        if (current === null || !Number.isFinite(instant)) return;
+        const prior = state.recheck.get(current);
+        if (prior === undefined || instant < prior) state.recheck.set(current, instant);
       },
     });
-    visitors.set(eff.signature, visitor);
-    return visitor;
+    aggregate = isAggregate(visitor);
+    const live = { eff, visitor, aggregate };
+    visitors.set(eff.signature, live);
+    return live;
   };
-  let pendingFlush = false;
 
-  const guard = (rule: string, subject: string, fn: () => void): void => {
-    try {
-      fn();
-    } catch (err) {
+  const fail = (rule: AnyRule, subject: FindingSubject & { url?: string | null; project?: string | null; team?: string | null; source?: string | null }, err: unknown): void => {
+    if (err instanceof RuleAbort) {
+      aborted.add(rule.meta.id);
+      log.warn({ rule: rule.meta.id, error: err.message }, 'Rule stopped for this run; its findings are kept');
+    } else {
       ruleErrors++;
-      if (ruleErrors <= 20) log.warn({ rule, subject, error: errorMessage(err) }, 'Rule failed on a subject; skipped');
+      if (ruleErrors <= MAX_LOGGED_ERRORS) log.warn({ rule: rule.meta.id, subject: subject.key, error: errorMessage(err) }, 'Rule failed on a subject; skipped');
     }
+    const message = err instanceof RuleAbort ? `rule ${rule.meta.id} was stopped: ${err.message}` : `rule ${rule.meta.id} failed on ${subject.key}: ${errorMessage(err)}`;
+    add({
+      id: findingId(`${RULE_ERROR_ID}/${rule.meta.id}`, subject),
+      ruleId: RULE_ERROR_ID,
+      category: 'compliance',
+      severity: 'warning',
+      subject: { kind: subject.kind, key: subject.key },
+      message,
+      evidence: { kind: RULE_ERROR_ID, rule: rule.meta.id, error: errorMessage(err) },
+      owner: null,
+      url: subject.url ?? null,
+      source: subject.source ?? null,
+      project: subject.project ?? null,
+      team: subject.team ?? null,
+      fix: null,
+    });
   };
 
-  const variantsFor = (item: WorkItem): EffectiveRule[] => {
-    if (options.overrides.length === 0) return base;
-    const matching = options.overrides.filter((o) => overrideMatches(o.match, item));
-    const mask = options.overrides.map((o) => (matching.includes(o) ? '1' : '0')).join('');
-    let variants = variantsByMask.get(mask);
-    if (!variants) {
-      variants = matching.length === 0 ? base : resolveRules(options.library, options.rules, matching);
-      variantsByMask.set(mask, variants);
-    }
-    return variants;
+  const forget = (key: string): void => {
+    for (const facts of state.facts.values()) facts.delete(key);
+    state.recheck.delete(key);
   };
 
-  for (const eff of base) visitorFor(eff);
-
-  let items = 0;
-  for (const item of store.items.iterate()) {
-    items++;
-    for (const eff of variantsFor(item)) {
-      const visitor = visitorFor(eff);
-      if (visitor?.item) guard(eff.rule.meta.id, item.key, () => visitor.item!(item));
+  const visitItem = (raw: WorkItem): void => {
+    const { item, classes } = classify(typeMapping, raw);
+    current = item.key;
+    for (const eff of plan.forSubject(itemSubject(item, classes))) {
+      const live = liveFor(eff);
+      if (!live) continue;
+      const { visitor } = live;
+      try {
+        if (visitor.item) visitor.item(item, classes);
+        if (visitor.collect) {
+          const fact = visitor.collect(item);
+          if (fact !== undefined) {
+            let facts = state.facts.get(eff.signature);
+            if (!facts) state.facts.set(eff.signature, (facts = new Map()));
+            facts.set(item.key, fact);
+          }
+        }
+      } catch (err) {
+        fail(eff.rule, { kind: 'item', key: item.key, url: item.url, source: item.source, project: item.project, team: item.team }, err);
+      }
     }
+    current = null;
     if (pendingFlush) {
       pendingFlush = false;
       flush();
     }
+  };
+
+  // Create every configured visitor up front, so aggregate rules run even over an empty portfolio.
+  for (const variant of [plan.forSubject({ source: null, project: null, team: null }), ...plan.variants()]) {
+    for (const eff of variant) liveFor(eff);
   }
 
-  const sprints = store.items.sprints();
-  for (const sprint of sprints) {
-    for (const eff of base) {
-      const visitor = visitorFor(eff);
-      if (visitor?.sprint) guard(eff.rule.meta.id, sprint.key, () => visitor.sprint!(sprint));
+  let items = 0;
+  const evaluated: string[] = [];
+  if (incremental) {
+    const due = new Set<string>();
+    for (const { key, removed } of store.items.changedSince(state.mark ?? '')) {
+      forget(key);
+      if (!removed) due.add(key);
+      evaluated.push(key);
+    }
+    for (const [key, at] of state.recheck) {
+      if (at > nowMs || due.has(key)) continue;
+      forget(key);
+      due.add(key);
+      evaluated.push(key);
+    }
+    for (const key of due) {
+      const item = store.items.get(key);
+      if (!item) continue;
+      items++;
+      visitItem(item);
+    }
+  } else {
+    for (const item of store.items.iterate()) {
+      items++;
+      visitItem(item);
     }
   }
-  for (const [signature, visitor] of visitors) {
-    if (visitor.done) guard(signature.split('|')[0] ?? signature, '(aggregate)', () => visitor.done!());
+
+  phase = 'aggregate';
+  const sprints = store.items.sprints();
+  for (const sprint of sprints) {
+    for (const eff of plan.forSubject({ source: sprint.source, project: sprint.project, team: sprint.team })) {
+      const live = liveFor(eff);
+      if (!live?.visitor.sprint) continue;
+      try {
+        live.visitor.sprint(sprint);
+      } catch (err) {
+        fail(eff.rule, { kind: 'sprint', key: sprint.key, source: sprint.source, project: sprint.project, team: sprint.team }, err);
+      }
+    }
+  }
+  const empty = new Map<string, unknown>();
+  for (const [signature, live] of visitors) {
+    if (!live.visitor.done) continue;
+    try {
+      live.visitor.done(state.facts.get(signature) ?? empty);
+    } catch (err) {
+      fail(live.eff.rule, { kind: 'project', key: `(all: ${live.eff.rule.meta.id})` }, err);
+    }
   }
   flush();
 
-  const resolved = store.transaction(() => store.findings.resolveUnseen(runId, nowIso));
+  const aggregateRules = [...new Set([...visitors.values()].filter((l) => l.aggregate).map((l) => l.eff.rule.meta.id))];
+  const resolved = store.transaction(() =>
+    store.findings.resolveUnseenIn(runId, nowIso, {
+      all: !incremental,
+      rules: aggregateRules,
+      items: evaluated,
+      keep: [...aborted],
+    }),
+  );
+  Object.assign(state, { plan, typeMapping, timezone: options.timezone, mark });
+
+  const enabled = new Set<string>();
+  for (const live of visitors.values()) enabled.add(live.eff.rule.meta.id);
   const summary: EvaluationSummary = {
     runId,
+    mode: incremental ? 'incremental' : 'full',
     items,
     sprints: sprints.length,
-    rules: base.filter((e) => e.severity !== 'off').length,
+    rules: enabled.size,
     findings: { ...tally, resolved, open: store.findings.count('open') },
     byRule,
     ruleErrors,
@@ -157,7 +316,7 @@ function isWorkItem(subject: RuleReport['subject']): subject is WorkItem {
   return 'nativeKey' in subject && 'sourceKind' in subject;
 }
 
-function toFinding(rule: AnyRule, severity: Severity, r: RuleReport): ReportedFinding {
+export function toFinding(rule: AnyRule, severity: Severity, r: RuleReport): ReportedFinding {
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown messageId "${r.messageId}"`);
   const item = isWorkItem(r.subject) ? r.subject : undefined;

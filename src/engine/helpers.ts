@@ -46,3 +46,118 @@ export function personKey(person: Person): string {
 export function countOf(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
+
+/** Work that people do (not the epics and features that group it). */
+export const WORK_TYPES = ['story', 'task', 'bug', 'subtask'] as const;
+
+export function isOpen(item: WorkItem): boolean {
+  return item.statusCategory !== 'done';
+}
+
+/** Text that says something: not blank, not a placeholder such as "TBD" or "n/a". */
+export function hasText(value: unknown, minLength = 1): boolean {
+  if (typeof value !== 'string') return false;
+  const text = stripMarkup(value).trim();
+  if (/^(tbd|tba|todo|n\/?a|none|-+|\.+|not yet defined|to be defined)$/i.test(text)) return false;
+  return text.length >= minLength;
+}
+
+/** Plain text of a value that may hold HTML (Azure DevOps rich-text fields). */
+export function stripMarkup(value: string): string {
+  return value.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ');
+}
+
+/** The first of `names` set on the item's raw fields with some text in it. */
+export function fieldText(item: WorkItem, names: readonly string[]): string | null {
+  for (const name of names) {
+    const value = item.fields[name];
+    if (Array.isArray(value) && value.length > 0) return value.map(String).join(', ');
+    if (typeof value === 'number') return String(value);
+    if (hasText(value)) return stripMarkup(value as string).trim();
+  }
+  return null;
+}
+
+/** Epoch ms of 00:00 on `date` (`YYYY-MM-DD`) in `timezone`. */
+export function localMidnight(date: string, timezone: string): number {
+  const utc = Date.parse(`${date}T00:00:00Z`);
+  // The zone's offset at that instant, found by formatting it there; a second pass settles DST edges.
+  let guess = utc;
+  for (let i = 0; i < 2; i++) guess = utc - offsetMs(guess, timezone);
+  return guess;
+}
+
+function offsetMs(instant: number, timezone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** `date` plus `days` calendar days. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Epoch ms of the next local midnight after `now`: when day-granular verdicts may change. */
+export function nextLocalMidnight(now: Date, timezone: string): number {
+  return localMidnight(addDays(localDate(now, timezone), 1), timezone);
+}
+
+/** What aggregate rules keep of an item so they can report on it without reading it again. */
+export interface ItemRef {
+  key: string;
+  nativeKey: string;
+  title: string;
+  url: string;
+  source: string;
+  project: string;
+  team: string | null;
+  status: string;
+  assignee: Person | null;
+}
+
+export function itemRef(item: WorkItem): ItemRef {
+  return {
+    key: item.key,
+    nativeKey: item.nativeKey,
+    title: item.title,
+    url: item.url,
+    source: item.source,
+    project: item.project,
+    team: item.team,
+    status: item.status,
+    assignee: item.assignee,
+  };
+}
+
+/** A report subject for an item known by its ref. */
+export function refSubject(ref: ItemRef): { kind: 'item'; key: string; url: string; source: string; project: string; team: string | null } {
+  return { kind: 'item', key: ref.key, url: ref.url, source: ref.source, project: ref.project, team: ref.team };
+}
+
+/** The value at quantile `q` (0..1) of `values` (nearest-rank); NaN when empty. */
+export function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+/** The sprint key the store uses for an item's sprint. */
+export function sprintKeyOf(item: WorkItem): string | null {
+  return item.sprint ? `${item.source}:${item.sprint.id}` : null;
+}
+
+export function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Evidence, FindingSubject, FixSpec, RuleCategory, RuleScope, Severity } from '../model/finding.ts';
 import type { Person, Sprint, WorkItem } from '../model/work-item.ts';
+import type { ObjectiveSpec } from './objective-match.ts';
 
 /** The ESLint shape: static `meta` plus `create(ctx)` returning a visitor for one shared pass. */
 export interface RuleMeta<O> {
@@ -26,7 +27,7 @@ export interface RuleReport {
   owner?: Person | null;
 }
 
-/** Read access to the rest of the portfolio, for rules that look beyond the item in hand. */
+/** Read access to the rest of the portfolio, for aggregate rules (`done`) that look beyond their facts. */
 export interface PortfolioLookup {
   item(key: string): WorkItem | undefined;
   sprint(key: string): Sprint | undefined;
@@ -38,25 +39,52 @@ export interface RuleContext<O> {
   now: Date;
   timezone: string;
   lookup: PortfolioLookup;
+  /** The configured strategic objectives (`objectives:`), for alignment rules. */
+  objectives: readonly ObjectiveSpec[];
   report(report: RuleReport): void;
+  /**
+   * For `item()` verdicts that depend on the clock: the instant (epoch ms) at which this item's
+   * verdict may change although the item does not (a stale day count ticking over, a due date
+   * passing). Incremental evaluation re-checks unchanged items only then.
+   */
+  recheckAt(instant: number): void;
 }
 
-export interface RuleVisitor {
-  item?(item: WorkItem): void;
+/**
+ * One rule's part of the shared pass. Two shapes, never mixed (a test checks it):
+ * - per-item rules implement `item()`: a verdict on one item from that item alone (plus the clock);
+ *   incremental evaluation keeps the findings of unchanged items and re-runs only changed ones.
+ * - aggregate rules implement `collect()` (a small, clock-independent fact per item, kept between
+ *   runs) and/or `sprint()`, and report in `done()` over all facts, every run.
+ */
+export interface RuleVisitor<F = unknown> {
+  /** `classes` are the item's `typeMapping` classes (e.g. `incident`). */
+  item?(item: WorkItem, classes: readonly string[]): void;
+  collect?(item: WorkItem): F | undefined;
   sprint?(sprint: Sprint): void;
-  /** Aggregating rules (per sprint, person, project) report here after the pass. */
-  done?(): void;
+  /** Aggregating rules (per sprint, person, project) report here, given every item's fact. */
+  done?(facts: ReadonlyMap<string, F>): void;
 }
 
-export interface RuleDefinition<O = unknown> {
+export interface RuleDefinition<O = unknown, F = unknown> {
   meta: RuleMeta<O>;
-  create(ctx: RuleContext<O>): RuleVisitor;
+  create(ctx: RuleContext<O>): RuleVisitor<F>;
 }
 
 /** Identity helper that keeps a rule's option type flowing from its schema into `create`. */
-export function defineRule<O>(rule: RuleDefinition<O>): RuleDefinition<O> {
+export function defineRule<O, F = unknown>(rule: RuleDefinition<O, F>): RuleDefinition<O, F> {
   return rule;
 }
 
 /** A registry holds rules with different option types; method bivariance lets any rule stand here. */
-export type AnyRule = RuleDefinition<unknown>;
+export type AnyRule = RuleDefinition<unknown, unknown>;
+
+/** True for rules that report in `done()`/`sprint()` (re-run in full every evaluation). */
+export function isAggregate(visitor: RuleVisitor<unknown>): boolean {
+  return visitor.done !== undefined || visitor.sprint !== undefined || visitor.collect !== undefined;
+}
+
+/** Thrown by a rule to say it gives up for the rest of this run (e.g. a CEL time budget); its findings are kept. */
+export class RuleAbort extends Error {
+  override readonly name = 'RuleAbort';
+}

@@ -45,9 +45,12 @@ export interface Finding {
   snoozedUntil: string | null;
 }
 
+export const FIX_FIELDS = ['estimate', 'dueDate', 'assignee', 'acceptanceCriteria', 'description', 'priority', 'labels', 'parent'] as const;
+export const FIX_INPUTS = ['number', 'date', 'text', 'user', 'select'] as const;
+
 export interface FixSpec {
-  field: 'estimate' | 'dueDate' | 'assignee' | 'acceptanceCriteria' | 'description' | 'priority' | 'labels' | 'parent';
-  input: 'number' | 'date' | 'text' | 'user' | 'select';
+  field: (typeof FIX_FIELDS)[number];
+  input: (typeof FIX_INPUTS)[number];
 }
 
 export const FINDING_EVENT_TYPES = [

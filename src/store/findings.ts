@@ -120,6 +120,33 @@ export function createFindingRepo(db: Db) {
       return ids.length;
     },
 
+    /**
+     * Resolves live findings not seen by this run among those it re-derived: everything (`all`, a full
+     * run), or every finding of the `rules` re-run in full plus item findings of the `items`
+     * re-evaluated (an incremental run); never findings of the rules in `keep`, cut short this run.
+     */
+    resolveUnseenIn(
+      run: number,
+      now: string,
+      scope: { all?: boolean; rules: readonly string[]; items: readonly string[]; keep: readonly string[] },
+    ): number {
+      const ids = db
+        .prepare(
+          `SELECT id FROM findings
+           WHERE state IN ('open','snoozed','waived') AND last_seen_run < @run
+             AND rule_id NOT IN (SELECT value FROM json_each(@keep))
+             AND (@all = 1 OR rule_id IN (SELECT value FROM json_each(@rules))
+                  OR (subject_kind = 'item' AND subject_key IN (SELECT value FROM json_each(@items))))`,
+        )
+        .pluck()
+        .all({ run, all: scope.all ? 1 : 0, rules: JSON.stringify(scope.rules), items: JSON.stringify(scope.items), keep: JSON.stringify(scope.keep) }) as string[];
+      for (const id of ids) {
+        resolve.run(now, run, id);
+        event(id, now, 'resolved', 'no longer reported by its rule');
+      }
+      return ids.length;
+    },
+
     /** A person's decision on a finding (snooze, waive), with the reason kept in the audit trail. */
     setState(
       id: string,

@@ -128,6 +128,25 @@ export function createItemRepo(db: Db) {
       }
     },
 
+    /** The newest `synced_at`/`removed_at` stored: the mark an incremental evaluation starts from. */
+    changeMark(): string {
+      const row = db
+        .prepare("SELECT max(coalesce((SELECT max(synced_at) FROM work_items), ''), coalesce((SELECT max(removed_at) FROM work_items WHERE removed_at IS NOT NULL), '')) AS mark")
+        .get() as { mark: string };
+      return row.mark;
+    },
+
+    /** Keys of items synced or removed after `mark` (see `changeMark`), with whether they are gone. */
+    changedSince(mark: string): Array<{ key: string; removed: boolean }> {
+      const rows = db
+        .prepare(
+          `SELECT key, removed_at IS NOT NULL AS removed FROM work_items WHERE synced_at > @mark
+           UNION SELECT key, 1 FROM work_items WHERE removed_at IS NOT NULL AND removed_at > @mark`,
+        )
+        .all({ mark }) as Array<{ key: string; removed: number }>;
+      return rows.map((r) => ({ key: r.key, removed: r.removed === 1 }));
+    },
+
     count(filter: ItemFilter = {}): number {
       const { sql, params } = whereClause(filter);
       return Number(db.prepare(`SELECT count(*) FROM work_items ${sql}`).pluck().get(...params));

@@ -146,6 +146,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'indexes for incremental rule evaluation: items synced or removed since a mark',
+    sql: `
+      CREATE INDEX work_items_synced_at ON work_items (synced_at);
+      CREATE INDEX work_items_removed_at ON work_items (removed_at) WHERE removed_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

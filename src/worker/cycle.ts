@@ -28,9 +28,8 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
     if (signal?.aborted) throw new Error('stopped before evaluation');
     summary.evaluation = evaluate({
       store,
-      library: rt.rules,
-      rules: config.rules,
-      overrides: config.overrides,
+      ...rt.ruleSetup,
+      state: rt.evaluatorState,
       clock,
       timezone: config.timezone,
       log,

@@ -4,6 +4,8 @@ import { builtInRules } from '../../rules/api.ts';
 import type { Config } from '../config/schema.ts';
 import type { Connector } from '../model/connector.ts';
 import type { AnyRule } from '../engine/rule.ts';
+import { createEvaluatorState, type EvaluatorState } from '../engine/evaluate.ts';
+import { ruleSetup, type RuleSetup } from '../engine/setup.ts';
 import { createConsoleTransport } from '../notify/transports/console.ts';
 import { createSlackWebTransport } from '../notify/transports/slack-web.ts';
 import type { Transport } from '../notify/transports/transport.ts';
@@ -18,6 +20,10 @@ export interface Runtime {
   store: OpenedStore;
   connectors: Connector[];
   rules: readonly AnyRule[];
+  /** The compiled rule configuration (presets, methodology, overrides, custom rules). */
+  ruleSetup: RuleSetup;
+  /** What incremental evaluation remembers between cycles of this process. */
+  evaluatorState: EvaluatorState;
   transport: Transport;
   clock: Clock;
   log: Logger;
@@ -54,6 +60,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     store,
     connectors,
     rules: builtInRules,
+    ruleSetup: ruleSetup(config, builtInRules),
+    evaluatorState: createEvaluatorState(),
     transport: options.transport ?? createTransport(config, dataDir),
     clock,
     log,

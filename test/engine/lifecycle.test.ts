@@ -99,9 +99,13 @@ describe('finding lifecycle', () => {
     put([makeWorkItem({ nativeKey: 'PAY-1', estimate: null })]);
     const broken = { ...builtInRules[0]!, meta: { ...builtInRules[0]!.meta, id: 'broken' }, create: () => ({ item: () => { throw new Error('boom'); } }) };
 
-    const summary = evaluate({ store, library: [broken, ...builtInRules], rules: {}, overrides: [], clock: fixedClock('2026-11-21T09:00:00.000Z'), timezone: 'UTC', log: silentLogger() });
+    const summary = evaluate({ store, library: [broken, ...builtInRules], rules: { broken: 'warning' }, overrides: [], clock: fixedClock('2026-11-21T09:00:00.000Z'), timezone: 'UTC', log: silentLogger() });
 
     expect(summary.ruleErrors).toBe(1);
-    expect(summary.findings.opened).toBe(1);
+    expect(store.findings.list().map((f) => [f.ruleId, f.subject.key, f.evidence['rule'] ?? null])).toEqual([
+      ['estimate-required', 'test:PAY-1', null],
+      ['rule-error', 'test:PAY-1', 'broken'],
+    ]);
+    expect(store.findings.list({ ruleId: 'rule-error' })[0]?.message).toBe('rule broken failed on test:PAY-1: boom');
   });
 });

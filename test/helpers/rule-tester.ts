@@ -1,13 +1,19 @@
 import { expect } from 'vitest';
 import { placeholders } from '../../src/engine/message.ts';
 import type { AnyRule, RuleReport } from '../../src/engine/rule.ts';
+import { runRule as runRuleOver } from '../../src/engine/run-rule.ts';
 import type { Sprint, WorkItem } from '../../src/model/work-item.ts';
+import type { ObjectiveSpec } from '../../src/engine/objective-match.ts';
 
 export interface RuleCase {
   name: string;
   items: WorkItem[];
   sprints?: Sprint[];
   options?: Record<string, unknown>;
+  objectives?: ObjectiveSpec[];
+  classes?: string[];
+  now?: Date;
+  timezone?: string;
 }
 
 export interface InvalidCase extends RuleCase {
@@ -19,22 +25,8 @@ export const NOW = new Date('2026-11-21T12:00:00.000Z');
 
 /** Runs one rule over items (the engine's visitor order) and returns its reports. */
 export function runRule(rule: AnyRule, c: RuleCase): RuleReport[] {
-  const reports: RuleReport[] = [];
-  const options = rule.meta.options.parse(c.options ?? {});
-  const byKey = new Map(c.items.map((i) => [i.key, i]));
-  const sprints = new Map((c.sprints ?? []).map((s) => [s.key, s]));
-  const visitor = rule.create({
-    options,
-    severity: rule.meta.defaultSeverity,
-    now: NOW,
-    timezone: 'UTC',
-    lookup: { item: (k) => byKey.get(k), sprint: (k) => sprints.get(k) },
-    report: (r) => reports.push(r),
-  });
-  for (const item of c.items) visitor.item?.(item);
-  for (const sprint of c.sprints ?? []) visitor.sprint?.(sprint);
-  visitor.done?.();
-  return reports;
+  const classes = new Map(c.items.map((i) => [i.key, c.classes ?? []]));
+  return runRuleOver(rule, { items: c.items, sprints: c.sprints ?? [], options: c.options ?? {}, objectives: c.objectives ?? [], classes, now: c.now ?? NOW, timezone: c.timezone ?? 'UTC' });
 }
 
 function subjectKey(r: RuleReport): string {

@@ -96,7 +96,7 @@ describe('wip-limit', () => {
 
     expect(reports).toHaveLength(1);
     expect(reports[0]?.subject).toMatchObject({ kind: 'person', key: 'ada@acme.example' });
-    expect(reports[0]?.evidence).toMatchObject({ wip: 4, limit: 3, items: ['PAY-1', 'PAY-2', 'PAY-3', '4711'] });
+    expect(reports[0]?.evidence).toMatchObject({ wip: 4, limit: 3, items: ['4711', 'PAY-1', 'PAY-2', 'PAY-3'] }); // sorted by item key (ado:… < test:…)
   });
 
   it('applies per-status limits per project', () => {

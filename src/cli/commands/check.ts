@@ -17,9 +17,7 @@ export const checkCommand: Command = {
     try {
       const summary = evaluate({
         store: rt.store,
-        library: rt.rules,
-        rules: cli.config.rules,
-        overrides: cli.config.overrides,
+        ...rt.ruleSetup,
         clock: rt.clock,
         timezone: cli.config.timezone,
         log: rt.log,

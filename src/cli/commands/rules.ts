@@ -1,9 +1,15 @@
-import { builtInRules } from '../../../rules/api.ts';
-import { configJsonSchema } from '../../config/json-schema.ts';
-import type { AnyRule } from '../../engine/rule.ts';
-import { PmoError } from '../../util/errors.ts';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { displayFile } from '../../config/errors.ts';
 import { suggest } from '../../config/suggest.ts';
-import { COMMON_OPTIONS, JSON_OPTION, flag, type Command } from '../command.ts';
+import { explainRule, presetsOf } from '../../engine/explain.ts';
+import type { AnyRule } from '../../engine/rule.ts';
+import { formatResults, runRuleTests } from '../../engine/rule-tests.ts';
+import { PmoError } from '../../util/errors.ts';
+import { systemClock } from '../../util/clock.ts';
+import { ruleSetup } from '../../engine/setup.ts';
+import { COMMON_OPTIONS, JSON_OPTION, flag, str, type Command } from '../command.ts';
+import { loadCliConfig } from '../context.ts';
 import { print, printJson, table } from '../output.ts';
 
 /** `rules list --json` entry (contract: fields may be added). */
@@ -15,70 +21,72 @@ export interface RuleListing {
   presets: string[];
   description: string;
   fix: AnyRule['meta']['fix'] | null;
+  /** `built-in`, or `custom` for the config's CEL rules. */
+  origin: 'built-in' | 'custom';
 }
 
-export function listing(rule: AnyRule): RuleListing {
+export function listing(rule: AnyRule, origin: RuleListing['origin'] = 'built-in'): RuleListing {
   return {
     id: rule.meta.id,
     category: rule.meta.category,
     scope: rule.meta.scope,
     defaultSeverity: rule.meta.defaultSeverity,
-    // Until methodology presets exist every built-in rule is on by default: the `recommended` set.
-    presets: ['recommended'],
+    presets: origin === 'custom' ? [] : presetsOf(rule).map((p) => p.id),
     description: rule.meta.description,
     fix: rule.meta.fix ?? null,
+    origin,
   };
+}
+
+/** Where `rules test` looks by default: `rule-tests/` beside the config file. */
+export function defaultTestDir(configPath: string): string {
+  return join(dirname(configPath), 'rule-tests');
 }
 
 export const rulesCommand: Command = {
   name: 'rules',
-  summary: 'the rule library: list the rules, or explain one',
-  usage: 'pmo-bot rules list [--json] | pmo-bot rules explain ID',
-  details: 'list --json prints an array of {id, category, scope, defaultSeverity, presets, description}.',
+  summary: 'the rule library: list the rules, explain one, or run your rule test cases',
+  usage: 'pmo-bot rules list [--json] | pmo-bot rules explain ID | pmo-bot rules test [DIR|FILE]',
+  details: [
+    'list --json prints an array of {id, category, scope, defaultSeverity, presets, description, fix, origin}',
+    '(built-in rules, then the custom rules of the config).',
+    'explain shows what a rule checks and why, its options with defaults, its presets and an example',
+    'finding on the demo portfolio.',
+    'test runs the YAML cases in DIR (default: rule-tests/ beside the config) against the configured',
+    'rules and exits 1 when a case fails.',
+  ].join('\n'),
   options: { ...COMMON_OPTIONS, ...JSON_OPTION },
   async run(args) {
     const [sub, id] = args.positionals;
     if (sub === 'list') {
-      const rows = builtInRules.map(listing);
+      const cli = loadCliConfig({ config: str(args, 'config') });
+      const setup = ruleSetup(cli.config);
+      const customIds = new Set(cli.config.custom.map((c) => c.id));
+      const rows = setup.plan.library.map((r) => listing(r, customIds.has(r.meta.id) ? 'custom' : 'built-in'));
       if (flag(args, 'json')) printJson(rows);
-      else print(table(['id', 'category', 'scope', 'default', 'description'], rows.map((r) => [r.id, r.category, r.scope, r.defaultSeverity, r.description])));
+      else print(table(['id', 'category', 'scope', 'default', 'presets', 'description'], rows.map((r) => [r.id, r.category, r.scope, r.defaultSeverity, r.origin === 'custom' ? '(custom)' : r.presets.join(', ') || '—', r.description])));
       return 0;
     }
     if (sub === 'explain') {
-      const rule = builtInRules.find((r) => r.meta.id === id);
+      const cli = loadCliConfig({ config: str(args, 'config') });
+      const library = ruleSetup(cli.config).plan.library;
+      const rule = library.find((r) => r.meta.id === id);
       if (!rule) {
-        const guess = id ? suggest(id, builtInRules.map((r) => r.meta.id)) : undefined;
-        throw new PmoError('USAGE', `unknown rule "${id ?? ''}"${guess ? ` (did you mean "${guess}"?)` : ''}`);
+        const guess = id ? suggest(id, library.map((r) => r.meta.id)) : undefined;
+        throw new PmoError('USAGE', `unknown rule "${id ?? ''}"${guess ? ` (did you mean "${guess}"?)` : ''}; run \`pmo-bot rules list\``);
       }
-      print(explain(rule));
+      print(explainRule(rule, systemClock.now(), cli.config.objectives));
       return 0;
     }
-    throw new PmoError('USAGE', 'rules needs a subcommand: list or explain ID');
+    if (sub === 'test') {
+      const cli = loadCliConfig({ config: str(args, 'config') });
+      const dir = id ?? defaultTestDir(cli.configPath);
+      if (!existsSync(dir)) throw new PmoError('USAGE', `no rule tests at ${dir}: write YAML cases there (see docs/rules.md) or pass a directory`);
+      const results = runRuleTests(dir, ruleSetup(cli.config), cli.config.timezone);
+      if (flag(args, 'json')) printJson(results);
+      else print(formatResults(results, displayFile));
+      return results.every((r) => r.pass) ? 0 : 1;
+    }
+    throw new PmoError('USAGE', 'rules needs a subcommand: list, explain ID or test [DIR]');
   },
 };
-
-function explain(rule: AnyRule): string {
-  const m = rule.meta;
-  const schema = configJsonSchema(m.options) as { properties?: Record<string, { default?: unknown; description?: string }> };
-  const options = Object.entries(schema.properties ?? {}).map(
-    ([k, p]) => `  ${k} (default ${JSON.stringify(p.default)})${p.description ? `: ${p.description}` : ''}`,
-  );
-  return [
-    `${m.id}  [${m.category}, ${m.scope}, default ${m.defaultSeverity}]`,
-    '',
-    m.description + '.',
-    '',
-    `Why: ${m.rationale}`,
-    '',
-    'Options:',
-    ...(options.length ? options : ['  (none)']),
-    '',
-    'Messages:',
-    ...Object.entries(m.messages).map(([k, v]) => `  ${k}: ${v}`),
-    ...(m.fix ? ['', `Fix in chat: asks for ${m.fix.field} (${m.fix.input})`] : []),
-    '',
-    'Configure:',
-    `  rules:\n    ${m.id}: ${m.defaultSeverity}            # or off, info, warning, critical`,
-    `    ${m.id}: [${m.defaultSeverity}, { ... }]  # with options`,
-  ].join('\n');
-}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { defineRule } from '../src/engine/rule.ts';
+import { fieldText, itemRef, refSubject, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
+
+type Fact = { kind: 'done'; ref: ItemRef; unresolved: boolean } | { kind: 'open-child'; parent: string; nativeKey: string };
+
+export const rule = defineRule({
+  meta: {
+    id: 'definition-of-done',
+    category: 'compliance',
+    scope: 'item',
+    description: 'Done means done: no open children and a recorded resolution',
+    rationale: 'A parent closed over open children overstates progress and hides remaining work; done items without a resolution break cycle-time and delivery reports.',
+    defaultSeverity: 'warning',
+    options: z.strictObject({
+      types: typeCategoriesOption(['epic', 'feature', 'story', 'bug']),
+      resolutionFields: z.array(z.string()).default([]).describe('raw fields that must be set on done items (e.g. "resolution"); the resolution date is always required'),
+    }),
+    messages: {
+      children: '{{key}} "{{title}}" is done but {{count}} of its children are still open: {{children}}',
+      unresolved: '{{key}} "{{title}}" is done but has no resolution recorded',
+    },
+  },
+  create(ctx) {
+    return {
+      collect(item): Fact | undefined {
+        if (item.statusCategory === 'done') {
+          if (!ctx.options.types.includes(item.typeCategory)) return undefined;
+          const unresolved = item.resolvedAt === null || (ctx.options.resolutionFields.length > 0 && fieldText(item, ctx.options.resolutionFields) === null);
+          return { kind: 'done', ref: itemRef(item), unresolved };
+        }
+        return item.parentKey === null ? undefined : { kind: 'open-child', parent: item.parentKey, nativeKey: item.nativeKey };
+      },
+      done(facts) {
+        const openChildren = new Map<string, string[]>();
+        for (const f of facts.values()) {
+          if (f.kind !== 'open-child') continue;
+          const list = openChildren.get(f.parent);
+          if (list) list.push(f.nativeKey);
+          else openChildren.set(f.parent, [f.nativeKey]);
+        }
+        for (const f of facts.values()) {
+          if (f.kind !== 'done') continue;
+          const children = openChildren.get(f.ref.key)?.sort() ?? [];
+          const data = { key: f.ref.nativeKey, title: f.ref.title };
+          if (children.length > 0) {
+            ctx.report({
+              messageId: 'children',
+              subject: refSubject(f.ref),
+              owner: f.ref.assignee,
+              data: { ...data, count: children.length, children: children.join(', ') },
+              evidence: { openChildren: children, unresolved: f.unresolved },
+            });
+          } else if (f.unresolved) {
+            ctx.report({ messageId: 'unresolved', subject: refSubject(f.ref), owner: f.ref.assignee, data, evidence: { resolvedAt: null, resolutionFields: ctx.options.resolutionFields } });
+          }
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { defineRule } from '../src/engine/rule.ts';
+import { itemRef, refSubject, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
+import { ancestorKeys, directObjective, objectiveViaAncestors } from '../src/engine/objective-match.ts';
+
+type Fact = { kind: 'check'; ref: ItemRef; parentKey: string | null; epicKey: string | null } | { kind: 'ancestor'; objective: string | null; next: string[] };
+
+export const rule = defineRule({
+  meta: {
+    id: 'objective-link-required',
+    category: 'compliance',
+    scope: 'item',
+    description: 'Open work maps to a strategic objective, directly or through its epic',
+    rationale: 'Work that serves no stated objective is effort leadership cannot see or justify; the unaligned share is the first number a PMO is asked for. Uses the `objectives[].match` of the config (epics, labels, projects, components, area paths), through any ancestor.',
+    defaultSeverity: 'info',
+    options: z.strictObject({
+      types: typeCategoriesOption(['story', 'bug', 'task']),
+      statusCategories: z.array(z.enum(['todo', 'in_progress', 'done'])).min(1).default(['in_progress']).describe('status categories checked'),
+    }),
+    messages: { unaligned: '{{key}} "{{title}}" maps to no objective (no matching epic, label, project, component or area path)' },
+  },
+  create(ctx) {
+    const objectives = ctx.objectives;
+    return {
+      collect(item): Fact | undefined {
+        if (objectives.length === 0) return undefined;
+        // Epics and features are the usual carriers of alignment: remember them for the ancestor walk.
+        if (item.typeCategory === 'epic' || item.typeCategory === 'feature') {
+          return { kind: 'ancestor', objective: directObjective(objectives, item), next: ancestorKeys(item) };
+        }
+        if (!ctx.options.types.includes(item.typeCategory) || !ctx.options.statusCategories.includes(item.statusCategory)) return undefined;
+        if (directObjective(objectives, item) !== null) return undefined;
+        return { kind: 'check', ref: itemRef(item), parentKey: item.parentKey, epicKey: item.epicKey };
+      },
+      done(facts) {
+        const looked = new Map<string, { objective: string | null; next: string[] } | undefined>();
+        const ancestor = (key: string): { objective: string | null; next: string[] } | undefined => {
+          const fact = facts.get(key);
+          if (fact?.kind === 'ancestor') return fact;
+          if (!looked.has(key)) {
+            const item = ctx.lookup.item(key);
+            looked.set(key, item ? { objective: directObjective(objectives, item), next: ancestorKeys(item) } : undefined);
+          }
+          return looked.get(key);
+        };
+        for (const f of facts.values()) {
+          if (f.kind !== 'check') continue;
+          if (objectiveViaAncestors(f.ref.key, ancestorKeys(f), ancestor) !== null) continue;
+          ctx.report({
+            messageId: 'unaligned',
+            subject: refSubject(f.ref),
+            owner: f.ref.assignee,
+            data: { key: f.ref.nativeKey, title: f.ref.title },
+            evidence: { parentKey: f.parentKey, epicKey: f.epicKey, objectives: objectives.map((o) => o.id) },
+          });
+        }
+      },
+    };
+  },
+});

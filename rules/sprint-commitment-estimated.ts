@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { defineRule } from '../src/engine/rule.ts';
+import { sprintKeyOf, typeCategoriesOption } from '../src/engine/helpers.ts';
+
+interface Entry {
+  sprintKey: string;
+  sprint: string;
+  source: string;
+  project: string;
+  team: string | null;
+  nativeKey: string;
+  estimated: boolean;
+  assigned: boolean;
+}
+
+export const rule = defineRule({
+  meta: {
+    id: 'sprint-commitment-estimated',
+    category: 'compliance',
+    scope: 'sprint',
+    description: 'Everything committed to an active sprint is estimated and assigned',
+    rationale: 'A sprint commitment with unestimated or unowned items is a guess: capacity checks, burn-downs and velocity all undercount it.',
+    defaultSeverity: 'warning',
+    options: z.strictObject({
+      types: typeCategoriesOption(['story', 'bug', 'task']),
+      requireAssignee: z.boolean().default(true).describe('also require an assignee'),
+    }),
+    messages: { gaps: 'Sprint "{{sprint}}" ({{project}}): {{gaps}} of {{total}} committed items' },
+  },
+  create(ctx) {
+    return {
+      collect(item): Entry | undefined {
+        const key = sprintKeyOf(item);
+        if (key === null || item.sprint?.state !== 'active' || item.statusCategory === 'done') return undefined;
+        if (!ctx.options.types.includes(item.typeCategory)) return undefined;
+        return {
+          sprintKey: key,
+          sprint: item.sprint.name,
+          source: item.source,
+          project: item.project,
+          team: item.team,
+          nativeKey: item.nativeKey,
+          estimated: item.estimate !== null,
+          assigned: item.assignee !== null,
+        };
+      },
+      done(facts) {
+        const bySprint = new Map<string, Entry[]>();
+        for (const e of facts.values()) {
+          const list = bySprint.get(e.sprintKey);
+          if (list) list.push(e);
+          else bySprint.set(e.sprintKey, [e]);
+        }
+        for (const [key, entries] of bySprint) {
+          const unestimated = entries.filter((e) => !e.estimated).map((e) => e.nativeKey).sort();
+          const unassigned = ctx.options.requireAssignee ? entries.filter((e) => !e.assigned).map((e) => e.nativeKey).sort() : [];
+          if (unestimated.length === 0 && unassigned.length === 0) continue;
+          const first = entries[0]!;
+          const gaps = [
+            unestimated.length > 0 ? `${unestimated.length} unestimated (${unestimated.join(', ')})` : null,
+            unassigned.length > 0 ? `${unassigned.length} unassigned (${unassigned.join(', ')})` : null,
+          ].filter((g) => g !== null);
+          ctx.report({
+            messageId: 'gaps',
+            subject: { kind: 'sprint', key, url: null, project: first.project, team: first.team, source: first.source },
+            owner: null,
+            data: { sprint: first.sprint, project: first.project, gaps: gaps.join(' and '), total: entries.length },
+            evidence: { total: entries.length, unestimated, unassigned },
+          });
+        }
+      },
+    };
+  },
+});

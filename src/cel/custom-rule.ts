@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import type { ParseResult } from '@marcbachmann/cel-js';
+import { FIX_FIELDS, FIX_INPUTS, type FixSpec, type RuleCategory, type Severity } from '../model/finding.ts';
+import type { WorkItem } from '../model/work-item.ts';
+import { localDate, localMidnight, nextLocalMidnight } from '../engine/helpers.ts';
+import { placeholders } from '../engine/message.ts';
+import { RuleAbort, type AnyRule, type RuleDefinition } from '../engine/rule.ts';
+import { ITEM_FIELDS, celItem, checkBoolean, createCelEnvironments, setCelDay, usesClock, type CelEnvironments } from './environment.ts';
+
+/** `custom[]` in config: an admin-written item rule in CEL, no code. */
+export interface CustomRuleConfig {
+  id: string;
+  description?: string | undefined;
+  category: RuleCategory;
+  severity: Severity;
+  scope: 'item';
+  /** Which items the rule looks at (default: all). */
+  when?: string | undefined;
+  /** What those items must satisfy; a finding when it is false. */
+  require?: string | undefined;
+  /** Or: what must not be; a finding when it is true. */
+  condition?: string | undefined;
+  /** The finding's text, with `{{item.<field>}}` placeholders. */
+  message: string;
+  fix?: FixSpec | undefined;
+  /** Longest one evaluation on one item may take before it is reported as a rule error. */
+  budgetMs: number;
+}
+
+/** Most milliseconds one custom rule may spend over a whole evaluation before it is stopped. */
+export const RUN_BUDGET_MS = 60_000;
+
+const Expression = z.string().min(1, 'must not be empty').max(4000);
+
+export const CustomRuleSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case (lower-case letters, digits and dashes), e.g. auth-needs-security-review')
+      .describe('rule id, used in findings, `rules:` and overrides'),
+    description: z.string().optional(),
+    category: z.enum(['compliance', 'risk']).default('compliance'),
+    severity: z.enum(['info', 'warning', 'critical']).default('warning'),
+    scope: z.literal('item').default('item').describe('custom rules judge one item at a time'),
+    when: Expression.optional().describe('CEL: which items the rule looks at (default: every item)'),
+    require: Expression.optional().describe('CEL: what they must satisfy; a finding when false'),
+    condition: Expression.optional().describe('CEL: what must not be; a finding when true'),
+    message: z.string().min(1).describe('finding text; {{item.key}}, {{item.title}}, {{item.assignee}} … are filled in'),
+    fix: z.strictObject({ field: z.enum(FIX_FIELDS), input: z.enum(FIX_INPUTS) }).optional(),
+    budgetMs: z.number().positive().max(1000).default(20).describe('longest one evaluation may take on one item'),
+  })
+  .superRefine((rule, ctx) => {
+    const given = (['require', 'condition'] as const).filter((k) => rule[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: [], message: given.length === 0 ? 'needs `require` (must hold) or `condition` (must not hold)' : 'give either `require` or `condition`, not both' });
+    }
+    for (const problem of checkCustomRule(rule)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, params: { offset: problem.offset } });
+  });
+
+export interface CustomRuleProblem {
+  path: Array<'when' | 'require' | 'condition' | 'message'>;
+  message: string;
+  /** Character offset inside the expression (or message) where the problem is. */
+  offset: number;
+}
+
+let checker: CelEnvironments | undefined;
+
+/** Parses and type-checks a custom rule's expressions and message placeholders. */
+export function checkCustomRule(rule: Pick<CustomRuleConfig, 'when' | 'require' | 'condition' | 'message'>): CustomRuleProblem[] {
+  checker ??= createCelEnvironments();
+  const problems: CustomRuleProblem[] = [];
+  for (const key of ['when', 'require', 'condition'] as const) {
+    const expression = rule[key];
+    if (typeof expression !== 'string' || expression === '') continue;
+    const result = checkBoolean(checker.typed, expression);
+    if (!result.ok) problems.push({ path: [key], message: `CEL: ${result.message}`, offset: result.offset ?? 0 });
+  }
+  if (typeof rule.message === 'string') {
+    for (const name of placeholders(rule.message)) {
+      if (placeholderKnown(name)) continue;
+      problems.push({
+        path: ['message'],
+        message: `unknown placeholder {{${name}}}; use {{item.<field>}} with a field of: ${ITEM_FIELDS.join(', ')} (or {{item.fields.<name>}})`,
+        offset: rule.message.indexOf(name),
+      });
+    }
+  }
+  return problems;
+}
+
+function placeholderKnown(name: string): boolean {
+  const bare = name.startsWith('item.') ? name.slice(5) : name;
+  if (bare.startsWith('fields.') && bare.length > 7) return true;
+  if (bare === 'assignee.name' || bare === 'assignee.email' || bare === 'sprint.name') return true;
+  return ITEM_FIELDS.includes(bare);
+}
+
+function text(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(text).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Message data for an item: every field under `item.<name>` and `<name>`. */
+function messageData(item: WorkItem, template: string): Record<string, string | number> {
+  const data: Record<string, string | number> = {};
+  for (const name of placeholders(template)) {
+    const bare = name.startsWith('item.') ? name.slice(5) : name;
+    let value: unknown;
+    if (bare.startsWith('fields.')) value = item.fields[bare.slice(7)];
+    else if (bare === 'assignee' || bare === 'assignee.name') value = item.assignee?.name ?? 'nobody';
+    else if (bare === 'assignee.email') value = item.assignee?.email;
+    else if (bare === 'sprint' || bare === 'sprint.name') value = item.sprint?.name;
+    else if (bare === 'key') value = item.nativeKey;
+    else value = (item as unknown as Record<string, unknown>)[bare];
+    data[name] = text(value);
+  }
+  return data;
+}
+
+/**
+ * Compiles custom rules into ordinary rules of the library. Expressions were checked when the config
+ * loaded; a runtime failure on one item (a missing field, a wrong type) becomes a `rule-error`
+ * finding for that item, and a rule that overruns its time budget is stopped for the run.
+ */
+export function compileCustomRules(configs: readonly CustomRuleConfig[]): AnyRule[] {
+  if (configs.length === 0) return [];
+  const cel = createCelEnvironments();
+  const view = viewCache(cel);
+  return configs.map((c) => compileOne(c, cel, view));
+}
+
+/** Several custom rules look at the same item in a row: convert it once. */
+function viewCache(cel: CelEnvironments): (item: WorkItem, classes: readonly string[]) => { item: Record<string, unknown> } {
+  let last: WorkItem | undefined;
+  let context = { item: {} as Record<string, unknown> };
+  return (item, classes) => {
+    if (item !== last) {
+      last = item;
+      context = { item: celItem(item, classes, cel.day) };
+    }
+    return context;
+  };
+}
+
+function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<typeof viewCache>): AnyRule {
+  const when: ParseResult | null = c.when ? cel.fast.parse(c.when) : null;
+  const test: ParseResult = cel.fast.parse((c.require ?? c.condition)!);
+  const violatedWhen = c.require !== undefined ? false : true;
+  const clockBound = [c.when, c.require, c.condition].some((e) => e !== undefined && usesClock(e));
+  const definition: RuleDefinition<Record<string, never>> = {
+    meta: {
+      id: c.id,
+      category: c.category,
+      scope: 'item',
+      description: c.description ?? `Custom rule ${c.id}`,
+      rationale: 'Written by your administrators in the configuration (custom:).',
+      defaultSeverity: c.severity,
+      options: z.strictObject({}),
+      messages: { violated: c.message },
+      fix: c.fix,
+    },
+    create(ctx) {
+      const today = localDate(ctx.now, ctx.timezone);
+      setCelDay(cel.day, localMidnight(today, ctx.timezone), today, ctx.timezone);
+      const midnight = nextLocalMidnight(ctx.now, ctx.timezone);
+      let spent = 0;
+      return {
+        item(item, classes) {
+          if (spent > RUN_BUDGET_MS) return;
+          if (clockBound) ctx.recheckAt(midnight);
+          const started = performance.now();
+          const context = view(item, classes);
+          let violated: boolean;
+          try {
+            violated = (when === null || when(context) === true) && test(context) === violatedWhen;
+          } finally {
+            const took = performance.now() - started;
+            spent += took;
+            if (spent > RUN_BUDGET_MS) throw new RuleAbort(`spent more than ${RUN_BUDGET_MS / 1000} s in this evaluation`);
+            if (took > c.budgetMs) throw new Error(`took ${took.toFixed(1)} ms on one item (budget ${c.budgetMs} ms)`);
+          }
+          if (!violated) return;
+          ctx.report({ messageId: 'violated', subject: item, data: messageData(item, c.message), evidence: { rule: c.id, ...(c.require ? { require: c.require } : { condition: c.condition! }) } });
+        },
+      };
+    },
+  };
+  return definition as unknown as AnyRule;
+}

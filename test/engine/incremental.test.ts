@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { builtInRules } from '../../rules/api.ts';
+import { builtInPresets } from '../../rules/presets/api.ts';
+import { createEvaluatorState, evaluate } from '../../src/engine/evaluate.ts';
+import { compileRulePlan } from '../../src/engine/rule-config.ts';
+import { openStore } from '../../src/store/index.ts';
+import { fixedClock } from '../../src/util/clock.ts';
+import { silentLogger } from '../../src/util/log.ts';
+import type { WorkItem } from '../../src/model/work-item.ts';
+import { inProgress, makeWorkItem } from '../helpers/builders.ts';
+
+const ada = { id: 'u1', name: 'Ada Lovelace', email: 'ada@acme.example' };
+const plan = compileRulePlan(builtInRules, { extends: ['recommended'], rules: { 'wip-limit': ['warning', { perPerson: 2 }] } }, builtInPresets);
+
+function setup() {
+  const store = openStore(':memory:');
+  const state = createEvaluatorState();
+  const put = (items: WorkItem[], at: string) => store.transaction(() => store.items.upsert(items, at));
+  const run = (at: string, options: { full?: boolean; withState?: boolean } = {}) =>
+    evaluate({ store, plan, clock: fixedClock(at), timezone: 'UTC', log: silentLogger(), ...(options.withState === false ? {} : { state }), full: options.full ?? false });
+  const open = () => store.findings.list({ state: 'open' }).map((f) => `${f.ruleId} ${f.subject.key} ${f.message}`).sort();
+  return { store, state, put, run, open };
+}
+
+/** A fresh store evaluated in full: what an incremental run must agree with. */
+function fullReference(items: WorkItem[], at: string): string[] {
+  const { put, run, open } = setup();
+  put(items, '2026-11-01T00:00:00.000Z');
+  run(at, { withState: false });
+  return open();
+}
+
+describe('incremental evaluation', () => {
+  const portfolio = (): WorkItem[] => [
+    makeWorkItem({ nativeKey: 'PAY-1', estimate: null }),
+    makeWorkItem({ nativeKey: 'PAY-2' }),
+    inProgress({ nativeKey: 'PAY-3', assignee: ada }),
+    inProgress({ nativeKey: 'PAY-4', assignee: ada }),
+    makeWorkItem({ nativeKey: 'PAY-5', dueDate: '2026-11-23' }),
+  ];
+
+  it('re-reads only changed items, keeps the findings of the others, and agrees with a full run', () => {
+    const { put, run, open } = setup();
+    const items = portfolio();
+    put(items, '2026-11-21T08:00:00.000Z');
+    const first = run('2026-11-21T09:00:00.000Z');
+
+    const changed: WorkItem = { ...items[1]!, status: 'In Progress', statusCategory: 'in_progress', assignee: ada }; // PAY-2 starts: Ada now holds 3
+    put([changed], '2026-11-21T09:30:00.000Z');
+    const second = run('2026-11-21T10:00:00.000Z');
+
+    expect(first).toMatchObject({ mode: 'full', items: 5 });
+    expect(second).toMatchObject({ mode: 'incremental', items: 1, findings: { opened: 1, resolved: 0 } });
+    const after = [items[0]!, changed, items[2]!, items[3]!, items[4]!];
+    expect(open()).toEqual(fullReference(after, '2026-11-21T10:00:00.000Z'));
+    expect(open()).toEqual(expect.arrayContaining([expect.stringMatching(/^wip-limit ada@acme.example Ada Lovelace has 3 items in progress/), expect.stringMatching(/^estimate-required test:PAY-1/)]));
+  });
+
+  it('resolves the findings of a fixed item and of aggregates that no longer hold', () => {
+    const { put, run, open } = setup();
+    const items = portfolio();
+    put([...items, inProgress({ nativeKey: 'PAY-6', assignee: ada })], '2026-11-21T08:00:00.000Z');
+    run('2026-11-21T09:00:00.000Z');
+    expect(open().filter((f) => f.startsWith('wip-limit'))).toHaveLength(1);
+
+    put([{ ...items[0]!, estimate: 2 }, { ...items[2]!, status: 'Done', statusCategory: 'done', resolvedAt: '2026-11-21T09:15:00.000Z' }], '2026-11-21T09:30:00.000Z');
+    const second = run('2026-11-21T10:00:00.000Z');
+
+    // The estimate now given, Ada back under her limit, and the project delivering again.
+    expect(second).toMatchObject({ mode: 'incremental', items: 2, findings: { resolved: 3 } });
+    expect(open().some((f) => /^(wip-limit|estimate-required|zombie-project)/.test(f))).toBe(false);
+  });
+
+  it('re-checks unchanged items when the clock may have changed their verdict', () => {
+    const { put, run, open } = setup();
+    put(portfolio(), '2026-11-21T08:00:00.000Z');
+    run('2026-11-21T09:00:00.000Z');
+    expect(open().some((f) => f.startsWith('overdue'))).toBe(false);
+
+    const nextMorning = run('2026-11-22T09:00:00.000Z'); // PAY-5 due 11-23 enters due-soon… it was already soon
+    const twoDaysLater = run('2026-11-24T09:00:00.000Z');
+
+    expect(nextMorning.mode).toBe('incremental');
+    // PAY-5 (due date passed) and PAY-3/PAY-4 (five days without movement) are due a re-check; PAY-1/2 are not.
+    expect(twoDaysLater).toMatchObject({ mode: 'incremental', items: 3 });
+    expect(open()).toContain('stale-in-progress test:PAY-3 PAY-3 "Story PAY-3" has not moved for 5 days (limit 5)'); // last update 11-19
+    expect(open()).toEqual(fullReference(portfolio(), '2026-11-24T09:00:00.000Z'));
+    expect(open()).toContain('overdue test:PAY-5 PAY-5 "Story PAY-5" was due 2026-11-23 and is 1 day overdue (To Do)');
+  });
+
+  it('forgets removed items, and runs in full after a config change or when asked', () => {
+    const { store, put, run, open, state } = setup();
+    put(portfolio(), '2026-11-21T08:00:00.000Z');
+    run('2026-11-21T09:00:00.000Z');
+
+    store.transaction(() => store.items.markRemoved('test', ['PAY-1', 'PAY-3'], '2026-11-21T09:30:00.000Z'));
+    const second = run('2026-11-21T10:00:00.000Z');
+    state.plan = null;
+    const third = run('2026-11-21T11:00:00.000Z');
+    const fourth = run('2026-11-21T12:00:00.000Z', { full: true });
+
+    expect(second).toMatchObject({ mode: 'incremental', items: 0 });
+    expect(open().some((f) => f.includes('PAY-1') || f.startsWith('wip-limit'))).toBe(false);
+    expect(third.mode).toBe('full');
+    expect(fourth.mode).toBe('full');
+    expect(third.findings.resolved + fourth.findings.resolved).toBe(0);
+  });
+});
