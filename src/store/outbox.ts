@@ -47,12 +47,30 @@ export function createOutboxRepo(db: Db) {
   const claim = db.prepare(
     "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'",
   );
+  const byKey = db.prepare('SELECT id FROM outbox WHERE dedupe_key = ?').pluck();
   const sent = db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, external_ref = ?, last_error = NULL WHERE id = ?");
   const retry = db.prepare("UPDATE outbox SET state = ?, next_attempt_at = ?, last_error = ? WHERE id = ?");
 
   return {
     enqueue(message: { dedupeKey: string; channel: string; kind: string; payload: unknown }, now: string): boolean {
       return insert.run(message.dedupeKey, message.channel, message.kind, JSON.stringify(message.payload), now, now).changes > 0;
+    },
+
+    /** Like `enqueue`, returning the message's id (the existing one when the key was already queued). */
+    add(message: { dedupeKey: string; channel: string; kind: string; payload: unknown }, now: string): { id: number; added: boolean } {
+      const r = insert.run(message.dedupeKey, message.channel, message.kind, JSON.stringify(message.payload), now, now);
+      if (r.changes > 0) return { id: Number(r.lastInsertRowid), added: true };
+      return { id: Number(byKey.get(message.dedupeKey)), added: false };
+    },
+
+    get(id: number): OutboxMessage | undefined {
+      const row = db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+      return row ? fromRow(row) : undefined;
+    },
+
+    /** Puts a message back in the queue unchanged (e.g. its thread parent is not posted yet). */
+    defer(id: number, nextAttemptAt: string): void {
+      db.prepare("UPDATE outbox SET state = 'pending', attempts = MAX(attempts - 1, 0), next_attempt_at = ? WHERE id = ?").run(nextAttemptAt, id);
     },
 
     due(now: string, limit = 100): OutboxMessage[] {

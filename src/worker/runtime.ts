@@ -5,6 +5,9 @@ import type { Config } from '../config/schema.ts';
 import type { Connector } from '../model/connector.ts';
 import type { AnyRule } from '../engine/rule.ts';
 import { createConsoleTransport } from '../notify/transports/console.ts';
+import { createChannelPacer, type ChannelPacer } from '../notify/deliver.ts';
+import { createMentionResolver, type MentionResolver } from '../notify/mentions.ts';
+import { createSlackApi, type SlackApiCall } from '../notify/slack-api.ts';
 import { createSlackWebTransport } from '../notify/transports/slack-web.ts';
 import type { Transport } from '../notify/transports/transport.ts';
 import { openStore, type OpenedStore } from '../store/index.ts';
@@ -22,6 +25,13 @@ export interface Runtime {
   clock: Clock;
   log: Logger;
   dataDir: string;
+  /** The Slack Web API with the bot token; absent in console mode. */
+  slackApi: (SlackApiCall & { calls: () => number }) | undefined;
+  /** True when messages reach a real Slack app (buttons work); false in console mode. */
+  interactive: boolean;
+  mentions: MentionResolver;
+  /** One message per second per channel, across cycles. */
+  pacer: ChannelPacer;
 }
 
 export interface RuntimeOptions {
@@ -31,6 +41,8 @@ export interface RuntimeOptions {
   /** Take the single-writer lock on the store (worker, sync, check). */
   lock?: boolean;
   transport?: Transport;
+  /** Overrides the Slack Web API caller (tests, bench). */
+  slackApi?: SlackApiCall & { calls: () => number };
   cwd?: string;
 }
 
@@ -49,15 +61,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return def.create(source, { clock, log: log.child({ source: source.id }) });
   });
   const store = openStore(dbPath, { lock: options.lock ?? false });
+  const interactive = slackMode(config) !== 'console' && Boolean(config.slack.botToken);
+  const slackApi = options.slackApi ?? (interactive ? createSlackApi({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken! }) : undefined);
   return {
     config,
     store,
     connectors,
     rules: builtInRules,
-    transport: options.transport ?? createTransport(config, dataDir),
+    transport: options.transport ?? createTransport(config, dataDir, slackApi),
     clock,
     log,
     dataDir,
+    slackApi,
+    interactive,
+    mentions: createMentionResolver({ store, slack: config.slack, clock, log, api: slackApi }),
+    pacer: createChannelPacer(),
   };
 }
 
@@ -68,8 +86,8 @@ export function slackMode(config: Config): 'socket' | 'http' | 'console' {
   return config.slack.appToken ? 'socket' : 'http';
 }
 
-function createTransport(config: Config, dataDir: string): Transport {
+function createTransport(config: Config, dataDir: string, api: SlackApiCall | undefined): Transport {
   const mode = slackMode(config);
   if (mode === 'console' || !config.slack.botToken) return createConsoleTransport({ outDir: join(dataDir, 'outbox') });
-  return createSlackWebTransport({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken });
+  return createSlackWebTransport({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken, ...(api ? { api } : {}) });
 }

@@ -1,0 +1,41 @@
+import type { Config } from '../config/schema.ts';
+import type { Store } from '../store/index.ts';
+import type { Clock } from '../util/clock.ts';
+import type { Logger } from '../util/log.ts';
+import type { MentionResolver } from './mentions.ts';
+import { enqueueAlerts, enqueueResolvedReplies, formatInZone, planAlerts, shownOwners, type NotifyTally } from './notify.ts';
+import { enqueuePrompts, promptCandidates, type PromptTally } from './prompts.ts';
+
+export interface CycleNotifySummary extends NotifyTally {
+  /** Messages put in the outbox this cycle (alerts, thread replies, prompts). */
+  messages: number;
+  prompts: PromptTally;
+  userLookups: number;
+}
+
+export interface NotifyDeps {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  mentions: MentionResolver | undefined;
+  /** Whether messages go to a real Slack app (buttons work) rather than the console. */
+  interactive: boolean;
+}
+
+/**
+ * The notify step of a worker cycle: plan alerts per channel, look up the Slack users to mention and
+ * DM (cached, budgeted), then enqueue alerts, resolution thread replies and batched prompts.
+ */
+export async function notifyCycle(deps: NotifyDeps, runId: number, cycleStart: Date): Promise<CycleNotifySummary> {
+  const { store, config, clock } = deps;
+  const plan = planAlerts(store, config, runId, clock.now());
+  const candidates = config.slack.prompts.enabled ? promptCandidates(store) : new Map();
+  const emails = [...shownOwners(plan, config.slack.maxFindingsPerMessage), ...candidates.keys()];
+  const userLookups = deps.mentions ? await deps.mentions.resolve(emails) : 0;
+  const ctx = { config, runId, clock, mentions: deps.mentions, interactive: deps.interactive };
+  const alerts = enqueueAlerts(store, plan, { ...ctx, cycleAt: formatInZone(cycleStart, config.timezone) });
+  alerts.resolvedReplies = config.slack.alerts.threadResolved ? enqueueResolvedReplies(store, runId, clock) : 0;
+  const prompts = enqueuePrompts(store, candidates, ctx);
+  return { ...alerts, messages: alerts.alerts + alerts.resolvedReplies + prompts.messages, prompts, userLookups };
+}
