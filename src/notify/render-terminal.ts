@@ -59,7 +59,7 @@ function renderBlock(block: Block, style: TerminalStyle): string | null {
     case 'section': {
       const parts: string[] = [];
       if (block.text) parts.push(mrkdwnToTerminal(block.text.text, style));
-      for (const field of block.fields ?? []) parts.push(indent(mrkdwnToTerminal(field.text, style), '  '));
+      for (const field of block.fields ?? []) parts.push(indent(mrkdwnToTerminal(field.text.replace(/\n/g, ': '), style), '  '));
       const accessory = block.accessory && 'text' in block.accessory && block.accessory.text ? block.accessory.text.text : null;
       if (accessory && block.accessory?.type === 'button') parts[parts.length - 1] += `  [ ${accessory} ]`;
       return parts.join('\n');

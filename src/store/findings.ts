@@ -139,6 +139,25 @@ export function createFindingRepo(db: Db) {
       return true;
     },
 
+    /**
+     * A person's answer recorded without changing the state (a hand-over, a failed write-back), or a
+     * fix that made the rule stop reporting: then the finding is resolved at once.
+     */
+    recordAnswer(
+      id: string,
+      change: { type: 'fixed' | 'handed_over' | 'write_back_failed'; actor: string; reason: string | null; data?: unknown; resolve?: boolean },
+      now: string,
+    ): boolean {
+      const existing = select.get(id) as Pick<FindingRow, 'state'> | undefined;
+      if (!existing) return false;
+      if (change.resolve) {
+        if (existing.state === 'resolved') return false;
+        db.prepare("UPDATE findings SET state = 'resolved', resolved_at = ?, snoozed_until = NULL WHERE id = ?").run(now, id);
+      }
+      event(id, now, change.type, change.reason, change.data, change.actor);
+      return true;
+    },
+
     get(id: string): Finding | undefined {
       const row = db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow | undefined;
       return row ? findingFromRow(row) : undefined;
