@@ -57,6 +57,13 @@ export function createDecisions(deps: DecisionDeps) {
   };
 
   return {
+    /** What can be said about a finding nobody can act on any more (gone, resolved, waived, snoozed). */
+    current(findingId: string): Outcome {
+      const f = load(findingId);
+      if (!('id' in f)) return f;
+      return settled(f) ?? { ok: true, changed: false, text: `${escapeMrkdwn(displayKey(f))} is open.` };
+    },
+
     snooze(findingId: string, choice: SnoozeChoice, actor: Actor): Outcome {
       const f = load(findingId);
       if (!('id' in f)) return f;

@@ -63,6 +63,11 @@ export function createOutboxRepo(db: Db) {
       return { id: Number(byKey.get(message.dedupeKey)), added: false };
     },
 
+    byKey(dedupeKey: string): OutboxMessage | undefined {
+      const row = db.prepare('SELECT * FROM outbox WHERE dedupe_key = ?').get(dedupeKey) as OutboxRow | undefined;
+      return row ? fromRow(row) : undefined;
+    },
+
     get(id: number): OutboxMessage | undefined {
       const row = db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
       return row ? fromRow(row) : undefined;

@@ -177,6 +177,24 @@ export function createSlackRepo(db: Db) {
       return rows.map(findingFromRow);
     },
 
+    /** A person's open findings, most severe first. */
+    openOwnedBy(email: string): Finding[] {
+      const rows = db
+        .prepare(`
+          SELECT * FROM findings WHERE state = 'open' AND owner_email = ?
+          ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id, subject_key`)
+        .all(email.toLowerCase()) as FindingRow[];
+      return rows.map(findingFromRow);
+    },
+
+    /** Findings about one item, by its native key (PAY-12) or full key (demo:PAY-12). */
+    aboutItem(key: string): Finding[] {
+      const rows = db
+        .prepare("SELECT * FROM findings WHERE subject_key = ? OR (subject_kind = 'item' AND subject_key LIKE ? ESCAPE '\\') ORDER BY state, rule_id")
+        .all(key, `%:${key.replace(/[\\%_]/g, (c) => `\\${c}`)}`) as FindingRow[];
+      return rows.map(findingFromRow);
+    },
+
     /** Open findings left to the digest by a channel cap. */
     overflow(channel?: string): Finding[] {
       const rows = db

@@ -1,0 +1,84 @@
+import type { webApi } from '@slack/bolt';
+import type { Config } from '../config/schema.ts';
+import type { AnyRule } from '../engine/rule.ts';
+import type { Connector } from '../model/connector.ts';
+import type { Finding } from '../model/finding.ts';
+import { deliverOutbox, type ChannelPacer } from '../notify/deliver.ts';
+import type { DigestExtensions } from '../notify/digest.ts';
+import type { MentionResolver } from '../notify/mentions.ts';
+import type { Block, SlackMessage } from '../notify/message.ts';
+import type { Transport } from '../notify/transports/transport.ts';
+import type { Store } from '../store/index.ts';
+import type { Clock } from '../util/clock.ts';
+import { errorMessage } from '../util/errors.ts';
+import type { Logger } from '../util/log.ts';
+import { createDecisions, type Actor, type Decisions } from './decisions.ts';
+import { homeView } from './blocks/home.ts';
+
+type WebClient = webApi.WebClient;
+
+/** What the Slack app needs from the worker's runtime. */
+export interface SlackAppDeps {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  connectors: readonly Connector[];
+  rules: readonly AnyRule[];
+  /** Message updates leave through the outbox and this transport, like every message. */
+  transport: Transport;
+  pacer: ChannelPacer;
+  mentions: MentionResolver;
+  extensions?: DigestExtensions;
+}
+
+/** The deps plus the helpers every listener shares. */
+export interface SlackContext extends SlackAppDeps {
+  decisions: Decisions;
+  actor(client: WebClient, userId: string): Promise<Actor>;
+  /** Replaces a message's blocks (through the outbox, delivered right away). */
+  updateMessage(channel: string, ts: string, text: string, blocks: Block[], key: string): Promise<void>;
+  openFindingsOf(email: string): Finding[];
+  publishHome(client: WebClient, userId: string): Promise<void>;
+}
+
+export function createSlackContext(deps: SlackAppDeps): SlackContext {
+  const { store, clock, log } = deps;
+  const ctx: SlackContext = {
+    ...deps,
+    decisions: createDecisions(deps),
+
+    /** The clicking user's e-mail: from the cache, else `users.info` (scope users:read.email), then cached. */
+    async actor(client, userId) {
+      const cached = store.slack.emailOfUser(userId);
+      if (cached) return { userId, email: cached };
+      try {
+        const info = await client.users.info({ user: userId });
+        const email = info.user?.profile?.email ?? null;
+        if (email) store.slack.cacheUser(email, userId, clock.now().toISOString());
+        return { userId, email: email ? email.toLowerCase() : null };
+      } catch (err) {
+        log.warn({ error: errorMessage(err) }, 'Could not read the Slack user; acting without their e-mail');
+        return { userId, email: null };
+      }
+    },
+
+    async updateMessage(channel, ts, text, blocks, key) {
+      const message: SlackMessage = { channel, text, blocks, updateTs: ts };
+      const now = clock.now().toISOString();
+      const { id, added } = store.outbox.add({ dedupeKey: `update:${channel}:${ts}:${key}`, channel, kind: 'update', payload: message }, now);
+      if (!added) return;
+      await deliverOutbox({ store, transport: deps.transport, clock, log, only: [id], pacer: deps.pacer });
+    },
+
+    openFindingsOf(email) {
+      return store.slack.openOwnedBy(email);
+    },
+
+    async publishHome(client, userId) {
+      const me = await ctx.actor(client, userId);
+      await client.views.publish({ user_id: userId, view: homeView(me.email ? ctx.openFindingsOf(me.email) : [], me.email) });
+    },
+  };
+  return ctx;
+}
