@@ -6,6 +6,7 @@ import type { Connector } from '../model/connector.ts';
 import type { AnyRule } from '../engine/rule.ts';
 import { createConsoleTransport } from '../notify/transports/console.ts';
 import { createChannelPacer, type ChannelPacer } from '../notify/deliver.ts';
+import type { DigestExtensions } from '../notify/digest.ts';
 import { createMentionResolver, type MentionResolver } from '../notify/mentions.ts';
 import { createSlackApi, type SlackApiCall } from '../notify/slack-api.ts';
 import { createSlackWebTransport } from '../notify/transports/slack-web.ts';
@@ -32,6 +33,11 @@ export interface Runtime {
   mentions: MentionResolver;
   /** One message per second per channel, across cycles. */
   pacer: ChannelPacer;
+  /**
+   * Digest sections provided by other modules (alignment %, effort by objective, forecasts); a
+   * section is shown when its provider is set and returns data. src/alignment plugs in here.
+   */
+  extensions: DigestExtensions;
 }
 
 export interface RuntimeOptions {
@@ -76,6 +82,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     interactive,
     mentions: createMentionResolver({ store, slack: config.slack, clock, log, api: slackApi }),
     pacer: createChannelPacer(),
+    extensions: {},
   };
 }
 

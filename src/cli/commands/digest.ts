@@ -24,14 +24,14 @@ export const digestCommand: Command = {
     try {
       if (flag(args, 'post')) {
         rt.store.outbox.recoverInterrupted();
-        const queued = enqueueDigests(rt.store, rt.config, rt.clock, {}, (email) => rt.mentions.known(email));
+        const queued = enqueueDigests(rt.store, rt.config, rt.clock, rt.extensions, (email) => rt.mentions.known(email));
         const delivery = await deliverOutbox({ store: rt.store, transport: rt.transport, clock: rt.clock, log: rt.log, pacer: rt.pacer });
         const summary = { queued, ...delivery, mode: slackMode(rt.config) };
         if (flag(args, 'json')) printJson(summary);
         else print(`digest: ${queued} queued (already posted this week when 0), ${delivery.sent} delivered via ${summary.mode}${delivery.failed ? `, ${delivery.failed} failed` : ''}${delivery.retrying ? `, ${delivery.retrying} to retry` : ''}`);
         return delivery.failed > 0 ? 1 : 0;
       }
-      const digests = buildDigests(rt.store, rt.config, rt.clock.now());
+      const digests = buildDigests(rt.store, rt.config, rt.clock.now(), rt.extensions);
       if (flag(args, 'json')) {
         printJson(digests.map((d) => d.message));
         return 0;
