@@ -105,5 +105,5 @@ export function whyReply(key: string, found: ReadonlyArray<{ finding: Finding; r
     const history = events.slice(-5).map((e) => `${e.at.slice(0, 16).replace('T', ' ')} ${e.type} by ${escapeMrkdwn(e.actor)}${e.reason ? `: ${escapeMrkdwn(truncate(e.reason, 120))}` : ''}`);
     blocks.push(context(`State: *${f.state}* since ${(f.resolvedAt ?? f.firstSeenAt).slice(0, 10)}${history.length ? ` · ${history.join(' · ')}` : ''}`));
   }
-  return { text: `${found.length} finding${found.length === 1 ? '' : 's'} for ${displayKey(found[0]!.finding)}`, blocks };
+  return { text: `${found.length} finding${found.length === 1 ? '' : 's'} for ${escapeMrkdwn(displayKey(found[0]!.finding))}`, blocks };
 }
