@@ -27,6 +27,8 @@ interface Harness {
 }
 
 let h: Harness;
+/** The harness to tear down after each test (the mode tests start none). */
+let running: Harness | undefined;
 
 async function setup(items: WorkItem[], slack: ConfigInput['slack'] = {}, connectorOptions: { fail?: string } = {}): Promise<Harness> {
   const fake = await startFakeSlack();
@@ -62,7 +64,7 @@ async function setup(items: WorkItem[], slack: ConfigInput['slack'] = {}, connec
   const deps = { store, config, clock, log, connectors: [connector], rules: builtInRules, transport, pacer, mentions };
   const handle = createSlackApp(config, deps, { port: 0, processBeforeResponse: true, retries: 0 });
   const { port } = await handle.start();
-  return {
+  return (running = {
     fake,
     handle,
     port: port!,
@@ -74,12 +76,13 @@ async function setup(items: WorkItem[], slack: ConfigInput['slack'] = {}, connec
       await notifyCycle({ store, config, clock, log, mentions, interactive: true }, runId, clock.now());
       await deliverOutbox({ store, transport, clock, log, pacer, sleep: async () => undefined });
     },
-  };
+  });
 }
 
 afterEach(async () => {
-  await h?.handle.stop();
-  await h?.fake.close();
+  await running?.handle.stop();
+  await running?.fake.close();
+  running = undefined;
 });
 
 const unestimated = () => makeWorkItem({ source: 'test', nativeKey: 'PAY-1', title: 'Refunds <!channel>', estimate: null, assignee: { id: 'a', name: 'Ada', email: 'ada@acme.example' } });
@@ -257,5 +260,30 @@ describe('waivers', () => {
     expect(h.store.findings.get(finding!.id)?.state).toBe('open');
     expect(h.store.findings.events(finding!.id).map((e) => e.type)).toContain('write_back_failed');
     expect(h.fake.callsTo('chat.postEphemeral')[0]!.args['text']).toContain('Field customfield_10016 is not on the edit screen');
+  });
+});
+
+describe('modes', () => {
+  const base = { timezone: 'UTC', storage: { path: ':memory:' }, sources: [{ id: 'demo', kind: 'sample' }] };
+  const deps = () => {
+    const store = openStore(':memory:');
+    const cfg = ConfigSchema.parse(base);
+    const clock = { now: () => new Date(NOW) };
+    const log = silentLogger();
+    return { store, config: cfg, clock, log, connectors: [], rules: builtInRules, transport: { name: 'x', send: async () => ({ ref: null }) }, pacer: createChannelPacer(), mentions: createMentionResolver({ store, slack: cfg.slack, clock, log }) };
+  };
+
+  it('uses Socket Mode when an app token is configured, HTTP otherwise, and refuses incomplete settings', () => {
+    const socket = ConfigSchema.parse({ ...base, slack: { botToken: 'xoxb-1', appToken: 'xapp-1', botId: 'B1', botUserId: 'U1' } });
+    const http = ConfigSchema.parse({ ...base, slack: { botToken: 'xoxb-1', signingSecret: 'secret', botId: 'B1', botUserId: 'U1' } });
+    const noSecret = ConfigSchema.parse({ ...base, slack: { botToken: 'xoxb-1', mode: 'http' } });
+    const noAppToken = ConfigSchema.parse({ ...base, slack: { botToken: 'xoxb-1', mode: 'socket' } });
+    const consoleOnly = ConfigSchema.parse(base);
+
+    expect(createSlackApp(socket, deps()).mode).toBe('socket');
+    expect(createSlackApp(http, deps()).mode).toBe('http');
+    expect(() => createSlackApp(noSecret, deps())).toThrow(/HTTP mode needs slack.signingSecret/);
+    expect(() => createSlackApp(noAppToken, deps())).toThrow(/Socket Mode needs slack.appToken/);
+    expect(() => createSlackApp(consoleOnly, deps())).toThrow(/console/);
   });
 });
