@@ -116,6 +116,11 @@ const Slack = z
       .strictObject({
         lookup: z.boolean().default(true).describe('find owners by e-mail (users.lookupByEmail, cached)'),
         cacheFor: Duration.default('7d'),
+        lookupsPerCycle: z
+          .int()
+          .min(0)
+          .default(100)
+          .describe('users.lookupByEmail calls per cycle at most (Tier 3, 50+/min); people not looked up yet are named, and prompted next cycle'),
         users: z
           .record(z.string(), z.union([z.string().regex(/^[UW][A-Z0-9]+$/, { message: 'a Slack user id (U…)' }), z.literal(false)]))
           .default({})

@@ -25,10 +25,9 @@ export interface MentionDeps {
   log: Logger;
   /** Absent in console mode: only the config map is used. */
   api?: SlackApiCall | undefined;
+  /** Overrides `slack.mentions.lookupsPerCycle`. */
   budget?: number;
 }
-
-export const DEFAULT_LOOKUP_BUDGET = 100;
 
 export function createMentionResolver(deps: MentionDeps): MentionResolver {
   const { store, slack, clock, log } = deps;
@@ -47,7 +46,7 @@ export function createMentionResolver(deps: MentionDeps): MentionResolver {
     known,
     async resolve(emails) {
       if (!deps.api || !slack.mentions.lookup) return 0;
-      let budget = deps.budget ?? DEFAULT_LOOKUP_BUDGET;
+      let budget = deps.budget ?? slack.mentions.lookupsPerCycle;
       let looked = 0;
       for (const email of new Set([...emails].map((e) => e.toLowerCase()))) {
         if (known(email) !== undefined) continue;

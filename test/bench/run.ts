@@ -38,6 +38,8 @@ export interface BenchRow {
 const CASES: BenchCase[] = [
   { name: 'demo-generate', file: 'cases/demo-generate.ts', n: 100_000, target: { minPerSecond: 50_000, maxPeakRssMb: 300 } },
   { name: 'run-once', file: 'cases/run-once.ts', n: 100_000, target: { maxSeconds: 30, maxPeakRssMb: 600 }, baseline: 'demo-generate' },
+  // 10,000 new findings, 200 channels, 2,000 people: time to build every message (delivery is paced separately).
+  { name: 'slack-notify', file: 'cases/slack-notify.ts', n: 10_000, target: { maxSeconds: 2, maxPeakRssMb: 400 } },
 ];
 
 function runCase(c: BenchCase, n: number): Promise<CaseResult> {
