@@ -59,7 +59,17 @@ export function renderCycle(s: CycleSummary, mode: string): string {
     );
   }
   if (s.delivery) {
-    lines.push(`  notify  ${plural(s.messages, 'message')} queued, ${s.delivery.sent} delivered via ${mode}` +
+    const n = s.notify;
+    const parts = n
+      ? [
+          n.alerts ? plural(n.alerts, 'alert') : '',
+          n.resolvedReplies ? plural(n.resolvedReplies, 'thread reply', 'thread replies') : '',
+          n.prompts.messages ? plural(n.prompts.messages, 'prompt DM') : '',
+          n.held ? `${n.held} held for quiet hours` : '',
+          n.overflow ? `${n.overflow} left to the digest` : '',
+        ].filter(Boolean)
+      : [];
+    lines.push(`  notify  ${plural(s.messages, 'message')} queued${parts.length ? ` (${parts.join(', ')})` : ''}, ${s.delivery.sent} delivered via ${mode}` +
       (s.delivery.retrying ? `, ${s.delivery.retrying} to retry` : '') + (s.delivery.failed ? `, ${s.delivery.failed} failed` : ''));
   }
   if (s.error) lines.push(`  error   ${s.error}`);
