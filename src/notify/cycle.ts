@@ -5,6 +5,7 @@ import type { Logger } from '../util/log.ts';
 import type { MentionResolver } from './mentions.ts';
 import { enqueueAlerts, enqueueResolvedReplies, formatInZone, planAlerts, shownOwners, type NotifyTally } from './notify.ts';
 import { enqueuePrompts, promptCandidates, type PromptTally } from './prompts.ts';
+import { inQuietHours } from './time.ts';
 
 export interface CycleNotifySummary extends NotifyTally {
   /** Messages put in the outbox this cycle (alerts, thread replies, prompts). */
@@ -30,7 +31,10 @@ export interface NotifyDeps {
 export async function notifyCycle(deps: NotifyDeps, runId: number, cycleStart: Date): Promise<CycleNotifySummary> {
   const { store, config, clock } = deps;
   const plan = planAlerts(store, config, runId, clock.now());
-  const candidates = config.slack.prompts.enabled ? promptCandidates(store) : new Map();
+  // Prompts are DMs to people: none during the global quiet hours (they go out in the next cycle).
+  const quiet = config.slack.alerts.quietHours;
+  const promptsNow = config.slack.prompts.enabled && !(quiet && inQuietHours(clock.now(), quiet, config.timezone));
+  const candidates = promptsNow ? promptCandidates(store) : new Map();
   const emails = [...shownOwners(plan, config.slack.maxFindingsPerMessage), ...candidates.keys()];
   const userLookups = deps.mentions ? await deps.mentions.resolve(emails) : 0;
   const ctx = { config, runId, clock, mentions: deps.mentions, interactive: deps.interactive };

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
 import type { AnyRule } from '../engine/rule.ts';
 import type { Connector } from '../model/connector.ts';
@@ -36,8 +37,8 @@ export interface SlackAppDeps {
 export interface SlackContext extends SlackAppDeps {
   decisions: Decisions;
   actor(client: WebClient, userId: string): Promise<Actor>;
-  /** Replaces a message's blocks (through the outbox, delivered right away). */
-  updateMessage(channel: string, ts: string, text: string, blocks: Block[], key: string): Promise<void>;
+  /** Replaces a message's blocks (through the outbox, delivered right away); the same content twice is one update. */
+  updateMessage(channel: string, ts: string, text: string, blocks: Block[]): Promise<void>;
   openFindingsOf(email: string): Finding[];
   publishHome(client: WebClient, userId: string): Promise<void>;
 }
@@ -63,10 +64,11 @@ export function createSlackContext(deps: SlackAppDeps): SlackContext {
       }
     },
 
-    async updateMessage(channel, ts, text, blocks, key) {
+    async updateMessage(channel, ts, text, blocks) {
       const message: SlackMessage = { channel, text, blocks, updateTs: ts };
       const now = clock.now().toISOString();
-      const { id, added } = store.outbox.add({ dedupeKey: `update:${channel}:${ts}:${key}`, channel, kind: 'update', payload: message }, now);
+      const digest = createHash('sha1').update(JSON.stringify([text, blocks])).digest('hex').slice(0, 16);
+      const { id, added } = store.outbox.add({ dedupeKey: `update:${channel}:${ts}:${digest}`, channel, kind: 'update', payload: message }, now);
       if (!added) return;
       await deliverOutbox({ store, transport: deps.transport, clock, log, only: [id], pacer: deps.pacer });
     },

@@ -45,7 +45,7 @@ export async function showOutcome(
       return;
     }
     if (origin.channel && origin.ts && blocks && outcome.changed) {
-      await ctx.updateMessage(origin.channel, origin.ts, outcome.text, blocks, `${args.findingId}:${outcome.text.length}`);
+      await ctx.updateMessage(origin.channel, origin.ts, outcome.text, blocks);
       return;
     }
     if (origin.channel) await args.client.chat.postEphemeral({ channel: origin.channel, user: args.userId, text: outcome.text });

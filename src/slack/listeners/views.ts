@@ -23,7 +23,7 @@ async function showInOrigin(ctx: SlackContext, channel: string | null, ts: strin
   if (!row) return;
   const blocks = (JSON.parse(row) as { blocks?: Block[] }).blocks;
   if (!blocks) return;
-  await ctx.updateMessage(channel, ts, outcome.text, withOutcome(blocks, findingId, outcome.text), `${findingId}:${outcome.text.length}`);
+  await ctx.updateMessage(channel, ts, outcome.text, withOutcome(blocks, findingId, outcome.text));
 }
 
 /** Fix and Waive modal submissions: validated in the ack (errors shown in the modal), then applied. */
