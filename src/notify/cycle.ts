@@ -3,9 +3,9 @@ import type { Store } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
 import type { MentionResolver } from './mentions.ts';
-import { enqueueAlerts, enqueueResolvedReplies, formatInZone, planAlerts, shownOwners, type NotifyTally } from './notify.ts';
+import { enqueueAlerts, enqueueResolvedReplies, planAlerts, shownOwners, type NotifyTally } from './notify.ts';
 import { enqueuePrompts, promptCandidates, type PromptTally } from './prompts.ts';
-import { inQuietHours } from './time.ts';
+import { formatInZone, inQuietHours } from './time.ts';
 
 export interface CycleNotifySummary extends NotifyTally {
   /** Messages put in the outbox this cycle (alerts, thread replies, prompts). */

@@ -6,7 +6,7 @@ import type { Clock } from '../util/clock.ts';
 import { digestMessage } from './blocks/digest.ts';
 import type { SlackMessage } from './message.ts';
 import { destinationFor, digestChannels } from './route.ts';
-import { formatInZone } from './notify.ts';
+import { formatInZone } from './time.ts';
 import { weekOf } from './time.ts';
 
 export type Rag = 'red' | 'amber' | 'green';

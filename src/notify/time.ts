@@ -13,6 +13,8 @@ export interface LocalTime {
   weekday: number;
   minutes: number;
   date: string;
+  /** HH:MM */
+  clock: string;
 }
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -33,6 +35,7 @@ export function localTime(at: Date, timezone: string): LocalTime {
     weekday: WEEKDAYS.indexOf(get('weekday')),
     minutes: Number(get('hour')) * 60 + Number(get('minute')),
     date: `${get('year')}-${get('month')}-${get('day')}`,
+    clock: `${get('hour')}:${get('minute')}`,
   };
 }
 
@@ -63,4 +66,10 @@ export function weekOf(at: Date, timezone: string): string {
   const d = new Date(`${local.date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - back);
   return d.toISOString().slice(0, 10);
+}
+
+/** `2026-11-21 10:00 Europe/Berlin`: an instant as the audience reads it. */
+export function formatInZone(at: Date, timezone: string): string {
+  const local = localTime(at, timezone);
+  return `${local.date} ${local.clock} ${timezone}`;
 }

@@ -1,31 +1,19 @@
 import type { webApi } from '@slack/bolt';
 import { createHash } from 'node:crypto';
-import type { Config } from '../config/schema.ts';
-import type { AnyRule } from '../engine/rule.ts';
-import type { Connector } from '../model/connector.ts';
 import type { Finding } from '../model/finding.ts';
 import { deliverOutbox, type ChannelPacer } from '../notify/deliver.ts';
 import type { DigestExtensions } from '../notify/digest.ts';
 import type { MentionResolver } from '../notify/mentions.ts';
 import type { Block, SlackMessage } from '../notify/message.ts';
 import type { Transport } from '../notify/transports/transport.ts';
-import type { Store } from '../store/index.ts';
-import type { Clock } from '../util/clock.ts';
 import { errorMessage } from '../util/errors.ts';
-import type { Logger } from '../util/log.ts';
-import { createDecisions, type Actor, type Decisions } from './decisions.ts';
+import { createDecisions, type Actor, type DecisionDeps, type Decisions } from './decisions.ts';
 import { homeView } from './blocks/home.ts';
 
 type WebClient = webApi.WebClient;
 
 /** What the Slack app needs from the worker's runtime. */
-export interface SlackAppDeps {
-  store: Store;
-  config: Config;
-  clock: Clock;
-  log: Logger;
-  connectors: readonly Connector[];
-  rules: readonly AnyRule[];
+export interface SlackAppDeps extends DecisionDeps {
   /** Message updates leave through the outbox and this transport, like every message. */
   transport: Transport;
   pacer: ChannelPacer;

@@ -31,6 +31,19 @@ export function reported(key: string, overrides: Partial<ReportedFinding> = {}):
   };
 }
 
+/** A stored, open finding (as read back from the store), for builders that take a Finding. */
+export function openFinding(key: string, overrides: Partial<Finding> = {}): Finding {
+  return {
+    ...reported(key),
+    state: 'open',
+    firstSeenAt: '2026-11-21T09:00:00.000Z',
+    lastSeenAt: '2026-11-21T09:00:00.000Z',
+    resolvedAt: null,
+    snoozedUntil: null,
+    ...overrides,
+  };
+}
+
 export function config(slack: ConfigInput['slack'] = {}, extra: Partial<ConfigInput> = {}): Config {
   return ConfigSchema.parse({ timezone: 'Europe/Berlin', storage: { path: ':memory:' }, sources: [{ id: 'demo', kind: 'sample' }], slack, ...extra });
 }

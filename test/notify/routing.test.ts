@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/finding.ts';
 import { destinationFor, digestChannels } from '../../src/notify/route.ts';
 import { inQuietHours, parseDuration, weekOf } from '../../src/notify/time.ts';
-import { config, reported } from './harness.ts';
+import { config, openFinding } from './harness.ts';
 
-const finding = (overrides: Partial<Finding> = {}): Finding => ({
-  ...reported('PAY-1'),
-  state: 'open',
-  firstSeenAt: '2026-11-21T09:00:00.000Z',
-  lastSeenAt: '2026-11-21T09:00:00.000Z',
-  resolvedAt: null,
-  snoozedUntil: null,
-  ...overrides,
-});
+const finding = (overrides: Partial<Finding> = {}): Finding => openFinding('PAY-1', overrides);
 
 describe('routing', () => {
   const cfg = config({

@@ -7,18 +7,9 @@ import { escalationMessage } from '../../src/notify/prompts.ts';
 import { fixModal, showAllModal, waiveModal, decodeOrigin } from '../../src/slack/blocks/modals.ts';
 import { whyReply, statusReply } from '../../src/slack/blocks/command.ts';
 import { homeView } from '../../src/slack/blocks/home.ts';
-import { reported } from '../notify/harness.ts';
+import { openFinding } from '../notify/harness.ts';
 
-const finding = (key: string, overrides: Partial<Finding> = {}): Finding => ({
-  ...reported(key),
-  id: `id-${key}`,
-  state: 'open',
-  firstSeenAt: '2026-11-21T09:00:00.000Z',
-  lastSeenAt: '2026-11-21T09:00:00.000Z',
-  resolvedAt: null,
-  snoozedUntil: null,
-  ...overrides,
-});
+const finding = (key: string, overrides: Partial<Finding> = {}): Finding => openFinding(key, { id: `id-${key}`, ...overrides });
 
 describe('prompt blocks', () => {
   it('lists each item with Fix (when fixable), Snooze, Waive and Not mine', () => {
