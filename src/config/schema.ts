@@ -147,6 +147,17 @@ const Slack = z
       })
       .prefault({}),
   })
+  .superRefine((slack, ctx) => {
+    // An explicit mode must be startable; empty values (unset ${VAR:-}) count as missing.
+    if (!slack.mode || slack.mode === 'console') return;
+    if (!slack.botToken) ctx.addIssue({ code: 'custom', path: ['botToken'], message: `slack.mode ${slack.mode} needs a bot token (xoxb-…)` });
+    if (slack.mode === 'socket' && !slack.appToken) {
+      ctx.addIssue({ code: 'custom', path: ['appToken'], message: 'Socket Mode needs an app-level token (xapp-…, scope connections:write)' });
+    }
+    if (slack.mode === 'http' && !slack.signingSecret) {
+      ctx.addIssue({ code: 'custom', path: ['signingSecret'], message: 'HTTP mode needs the signing secret (Basic Information → App Credentials)' });
+    }
+  })
   .prefault({});
 
 const Schedules = z

@@ -29,7 +29,9 @@ export function promptCandidates(store: Store): Map<string, Finding[]> {
   for (const row of store.slack.openWithNotices()) {
     const f = row.finding;
     if (!f.fix || !f.owner?.email || f.subject.kind !== 'item') continue;
-    if (store.slack.prompt(f.id)) continue;
+    const asked = store.slack.prompt(f.id);
+    // Asked already, unless they snoozed it and the snooze has run out (the finding is open again).
+    if (asked && !(asked.answeredAt && asked.answer?.startsWith('snoozed'))) continue;
     const email = f.owner.email.toLowerCase();
     let list = byPerson.get(email);
     if (!list) byPerson.set(email, (list = []));

@@ -195,4 +195,19 @@ describe('compliance prompts', () => {
     expect(escalation.text).toBe('pmo-bot: 4 unanswered prompts');
     expect(texts(escalation)).toContain('owner Bob');
   });
+
+  it('asks again once a snooze has run out, not while it lasts', async () => {
+    const h = notifyHarness(config());
+    const f = reported('PAY-1');
+
+    await h.cycle(MON_10, [f]);
+    h.store.findings.setState(f.id, { state: 'snoozed', actor: 'slack:UADA', reason: 'snoozed', until: '2026-11-24T09:00:00.000Z' }, MON_10);
+    h.store.slack.answerPrompt(f.id, 'snoozed 1d', MON_10);
+    const during = await h.cycle('2026-11-23T12:00:00.000Z', [f]);
+    const after = await h.cycle('2026-11-24T09:15:00.000Z', [f]);
+
+    expect(during.prompts.messages).toBe(0);
+    expect(after.prompts.messages).toBe(1);
+    expect(h.sentTo('@ada@acme.example')).toHaveLength(2);
+  });
 });

@@ -276,14 +276,16 @@ describe('modes', () => {
   it('uses Socket Mode when an app token is configured, HTTP otherwise, and refuses incomplete settings', () => {
     const socket = ConfigSchema.parse({ ...base, slack: { botToken: 'xoxb-1', appToken: 'xapp-1', botId: 'B1', botUserId: 'U1' } });
     const http = ConfigSchema.parse({ ...base, slack: { botToken: 'xoxb-1', signingSecret: 'secret', botId: 'B1', botUserId: 'U1' } });
-    const noSecret = ConfigSchema.parse({ ...base, slack: { botToken: 'xoxb-1', mode: 'http' } });
-    const noAppToken = ConfigSchema.parse({ ...base, slack: { botToken: 'xoxb-1', mode: 'socket' } });
+    const noSecret = ConfigSchema.parse({ ...base, slack: { botToken: 'xoxb-1' } });
     const consoleOnly = ConfigSchema.parse(base);
+    const explicit = ConfigSchema.safeParse({ ...base, slack: { mode: 'socket', botToken: 'xoxb-1', signingSecret: '' } });
+    const explicitHttp = ConfigSchema.safeParse({ ...base, slack: { mode: 'http', botToken: '' } });
 
     expect(createSlackApp(socket, deps()).mode).toBe('socket');
     expect(createSlackApp(http, deps()).mode).toBe('http');
     expect(() => createSlackApp(noSecret, deps())).toThrow(/HTTP mode needs slack.signingSecret/);
-    expect(() => createSlackApp(noAppToken, deps())).toThrow(/Socket Mode needs slack.appToken/);
     expect(() => createSlackApp(consoleOnly, deps())).toThrow(/console/);
+    expect(explicit.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['slack.appToken', 'Socket Mode needs an app-level token (xapp-…, scope connections:write)']]);
+    expect(explicitHttp.error?.issues.map((i) => i.path.join('.'))).toEqual(['slack.botToken', 'slack.signingSecret']);
   });
 });
