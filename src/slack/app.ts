@@ -66,7 +66,8 @@ export function createSlackApp(config: Config, deps: SlackAppDeps, options: Slac
   let app: BoltApp;
   if (mode === 'socket') {
     if (!appToken) throw new PmoError('USAGE', 'Socket Mode needs slack.appToken (xapp-…, scope connections:write)');
-    app = new App({ ...common, appToken, socketMode: true });
+    // The Socket Mode client has a Web API client of its own (apps.connections.open): same base URL.
+    app = new App({ ...common, appToken, socketMode: true, installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } } });
   } else {
     if (!signingSecret) throw new PmoError('USAGE', 'HTTP mode needs slack.signingSecret (Basic Information → App Credentials)');
     app = new App({ ...common, signingSecret, processBeforeResponse: options.processBeforeResponse ?? false });

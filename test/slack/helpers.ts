@@ -16,6 +16,8 @@ export interface FakeSlack {
   callsTo(method: string): RecordedCall[];
   /** E-mail → user id known to the fake workspace. */
   users: Map<string, string>;
+  /** What `apps.connections.open` answers (Socket Mode). */
+  socketUrl: string;
   /** The next N calls to a method answer 429 with this Retry-After. */
   rateLimit(method: string, times: number, retryAfterSeconds: number): void;
   close(): Promise<void>;
@@ -74,6 +76,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           const entry = [...users].find(([, id]) => id === args['user']);
           return reply(entry ? { ok: true, user: { id: entry[1], profile: { email: entry[0] } } } : { ok: false, error: 'user_not_found' });
         }
+        case 'apps.connections.open':
+          return reply({ ok: true, url: fake.socketUrl });
         default:
           return reply({ ok: true });
       }
@@ -81,7 +85,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  return {
+  const fake: FakeSlack = {
+    socketUrl: '',
     url: `http://127.0.0.1:${port}/api/`,
     calls,
     callsTo: (method) => calls.filter((c) => c.method === method),
@@ -89,6 +94,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     rateLimit: (method, times, after) => void limits.set(method, { times, after }),
     close: () => new Promise((r) => server.close(() => r())),
   };
+  return fake;
 }
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
