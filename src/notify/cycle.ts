@@ -12,6 +12,8 @@ export interface CycleNotifySummary extends NotifyTally {
   messages: number;
   prompts: PromptTally;
   userLookups: number;
+  /** Where the step spent its time: planning, Slack user look-ups, building and enqueueing messages. */
+  seconds: { plan: number; lookups: number; build: number };
 }
 
 export interface NotifyDeps {
@@ -30,16 +32,27 @@ export interface NotifyDeps {
  */
 export async function notifyCycle(deps: NotifyDeps, runId: number, cycleStart: Date): Promise<CycleNotifySummary> {
   const { store, config, clock } = deps;
-  const plan = planAlerts(store, config, runId, clock.now());
+  const t0 = performance.now();
+  // One scan of the open findings serves both the alerts and the prompts.
+  const rows = [...store.slack.openWithNotices()];
+  const plan = planAlerts(store, config, runId, clock.now(), rows);
   // Prompts are DMs to people: none during the global quiet hours (they go out in the next cycle).
   const quiet = config.slack.alerts.quietHours;
   const promptsNow = config.slack.prompts.enabled && !(quiet && inQuietHours(clock.now(), quiet, config.timezone));
-  const candidates = promptsNow ? promptCandidates(store) : new Map();
+  const candidates = promptsNow ? promptCandidates(store, rows) : new Map();
   const emails = [...shownOwners(plan, config.slack.maxFindingsPerMessage), ...candidates.keys()];
+  const t1 = performance.now();
   const userLookups = deps.mentions ? await deps.mentions.resolve(emails) : 0;
+  const t2 = performance.now();
   const ctx = { config, runId, clock, mentions: deps.mentions, interactive: deps.interactive };
   const alerts = enqueueAlerts(store, plan, { ...ctx, cycleAt: formatInZone(cycleStart, config.timezone) });
   alerts.resolvedReplies = config.slack.alerts.threadResolved ? enqueueResolvedReplies(store, runId, clock) : 0;
   const prompts = enqueuePrompts(store, candidates, ctx);
-  return { ...alerts, messages: alerts.alerts + alerts.resolvedReplies + prompts.messages, prompts, userLookups };
+  const t3 = performance.now();
+  const seconds = { plan: round((t1 - t0) / 1000), lookups: round((t2 - t1) / 1000), build: round((t3 - t2) / 1000) };
+  return { ...alerts, messages: alerts.alerts + alerts.resolvedReplies + prompts.messages, prompts, userLookups, seconds };
+}
+
+function round(s: number): number {
+  return Math.round(s * 1000) / 1000;
 }

@@ -38,7 +38,7 @@ const MORE_HINT = 'Run `pmo-bot findings --state open` to see them all.';
  * findings re-opened after their rule's cool-down, and still-open critical findings whose last alert
  * is older than `renotifyCritical`. Streams the open findings once.
  */
-export function planAlerts(store: Store, config: Config, runId: number, now: Date): AlertPlan {
+export function planAlerts(store: Store, config: Config, runId: number, now: Date, rows: Iterable<FindingWithNotice> = store.slack.openWithNotices()): AlertPlan {
   const slack = config.slack;
   const renotify = slack.alerts.renotifyCritical ? parseDuration(slack.alerts.renotifyCritical) : null;
   const cooldownOf = memo((rule: string) => parseDuration(slack.alerts.cooldowns[rule] ?? slack.alerts.cooldown));
@@ -51,7 +51,7 @@ export function planAlerts(store: Store, config: Config, runId: number, now: Dat
   };
   const byChannel = new Map<string, Array<{ finding: Finding; reason: AlertReason }>>();
   const held: AlertPlan['held'] = [];
-  for (const row of store.slack.openWithNotices()) {
+  for (const row of rows) {
     const f = row.finding;
     const dest = destinationFor(f, slack);
     if (dest.minSeverity && SEVERITY_RANK[f.severity] < SEVERITY_RANK[dest.minSeverity]) continue;

@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Finding } from '../model/finding.ts';
 import type { Store } from '../store/index.ts';
+import type { FindingWithNotice } from '../store/slack.ts';
 import type { Clock } from '../util/clock.ts';
 import { findingLine } from './blocks/alerts.ts';
 import { promptMessage } from './blocks/prompt.ts';
@@ -24,12 +25,12 @@ export function promptChannel(email: string, mentions: MentionResolver | undefin
 }
 
 /** Open findings a prompt can fix that nobody was asked about yet, by owner e-mail. */
-export function promptCandidates(store: Store): Map<string, Finding[]> {
+export function promptCandidates(store: Store, rows: Iterable<FindingWithNotice> = store.slack.openWithNotices()): Map<string, Finding[]> {
   const byPerson = new Map<string, Finding[]>();
-  for (const row of store.slack.openWithNotices()) {
+  for (const row of rows) {
     const f = row.finding;
     if (!f.fix || !f.owner?.email || f.subject.kind !== 'item') continue;
-    const asked = store.slack.prompt(f.id);
+    const asked = row.prompt;
     // Asked already, unless they snoozed it and the snooze has run out (the finding is open again).
     if (asked && !(asked.answeredAt && asked.answer?.startsWith('snoozed'))) continue;
     const email = f.owner.email.toLowerCase();

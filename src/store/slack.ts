@@ -20,6 +20,8 @@ export interface FindingWithNotice {
   finding: Finding;
   changedRun: number;
   notice: Notice | null;
+  /** Whether (and how) its owner was asked about it. */
+  prompt: { answeredAt: string | null; answer: string | null } | null;
 }
 
 export interface Prompt {
@@ -107,14 +109,18 @@ export function createSlackRepo(db: Db) {
       outbox_id = excluded.outbox_id, prompted_at = excluded.prompted_at, reminders = 0,
       last_reminded_at = NULL, escalated_at = NULL, answered_at = NULL, answer = NULL`);
 
+  const promptStmt = db.prepare('SELECT * FROM prompts WHERE finding_id = ?');
+  const noticeStmt = db.prepare('SELECT * FROM finding_notices WHERE finding_id = ?');
+  const userStmt = db.prepare('SELECT user_id, checked_at FROM slack_users WHERE email = ?');
+
   return {
     /** Open findings with how they were announced so far; streamed, most severe first. */
     *openWithNotices(): Generator<FindingWithNotice> {
       const stmt = db.prepare(`
         SELECT f.*, n.finding_id AS n_id, n.channel AS n_channel, n.state AS n_state, n.outbox_id AS n_outbox_id,
                n.message_ts AS n_message_ts, n.notified_at AS n_notified_at, n.notify_count AS n_notify_count,
-               n.resolved_reply AS n_resolved_reply
-        FROM findings f LEFT JOIN finding_notices n ON n.finding_id = f.id
+               n.resolved_reply AS n_resolved_reply, p.finding_id AS p_id, p.answered_at AS p_answered_at, p.answer AS p_answer
+        FROM findings f LEFT JOIN finding_notices n ON n.finding_id = f.id LEFT JOIN prompts p ON p.finding_id = f.id
         WHERE f.state = 'open'
         ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.rule_id, f.subject_key`);
       for (const row of stmt.iterate() as Iterable<FindingRow & Record<string, unknown> & { changed_run: number }>) {
@@ -131,7 +137,8 @@ export function createSlackRepo(db: Db) {
                 notify_count: Number(row['n_notify_count']),
                 resolved_reply: row['n_resolved_reply'] as number | null,
               });
-        yield { finding: findingFromRow(row), changedRun: row.changed_run, notice };
+        const prompt = row['p_id'] === null ? null : { answeredAt: row['p_answered_at'] as string | null, answer: row['p_answer'] as string | null };
+        yield { finding: findingFromRow(row), changedRun: row.changed_run, notice, prompt };
       }
     },
 
@@ -148,7 +155,7 @@ export function createSlackRepo(db: Db) {
     },
 
     notice(findingId: string): Notice | undefined {
-      const row = db.prepare('SELECT * FROM finding_notices WHERE finding_id = ?').get(findingId) as NoticeRow | undefined;
+      const row = noticeStmt.get(findingId) as NoticeRow | undefined;
       return row ? noticeFromRow(row) : undefined;
     },
 
@@ -211,7 +218,7 @@ export function createSlackRepo(db: Db) {
     },
 
     prompt(findingId: string): Prompt | undefined {
-      const row = db.prepare('SELECT * FROM prompts WHERE finding_id = ?').get(findingId) as PromptRow | undefined;
+      const row = promptStmt.get(findingId) as PromptRow | undefined;
       return row ? promptFromRow(row) : undefined;
     },
 
@@ -239,7 +246,7 @@ export function createSlackRepo(db: Db) {
 
     /** A cached e-mail → Slack user id answer (`null`: Slack knows no such user). */
     cachedUser(email: string): { userId: string | null; checkedAt: string } | undefined {
-      const row = db.prepare('SELECT user_id, checked_at FROM slack_users WHERE email = ?').get(email.toLowerCase()) as
+      const row = userStmt.get(email.toLowerCase()) as
         | { user_id: string | null; checked_at: string }
         | undefined;
       return row ? { userId: row.user_id, checkedAt: row.checked_at } : undefined;

@@ -123,6 +123,8 @@ report({
     promptDMs: summary.prompts.messages,
     promptedFindings: summary.prompts.findings,
     threadReplies: resolvedReplies,
+    planSeconds: summary.seconds.plan,
+    enqueueSeconds: summary.seconds.build,
     slackCalls: calls + lookups,
     userLookups: lookups,
     minGapSameChannelMs: Number.isFinite(minGapMs) ? minGapMs : 'n/a',
