@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { builtInRules } from '../../rules/api.ts';
 import { ConfigSchema, type ConfigInput } from '../../src/config/schema.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
@@ -30,7 +30,12 @@ let h: Harness;
 /** The harness to tear down after each test (the mode tests start none). */
 let running: Harness | undefined;
 
-async function setup(items: WorkItem[], slack: ConfigInput['slack'] = {}, connectorOptions: { fail?: string } = {}): Promise<Harness> {
+async function setup(
+  items: WorkItem[],
+  slack: ConfigInput['slack'] = {},
+  connectorOptions: { fail?: string; delayMs?: number } = {},
+  appOptions: { processBeforeResponse?: boolean } = {},
+): Promise<Harness> {
   const fake = await startFakeSlack();
   fake.users.set('ada@acme.example', 'UADA');
   fake.users.set('lead@acme.example', 'ULEAD');
@@ -62,7 +67,7 @@ async function setup(items: WorkItem[], slack: ConfigInput['slack'] = {}, connec
   const mentions = createMentionResolver({ store, slack: config.slack, clock, log, api });
   const pacer = createChannelPacer(0);
   const deps = { store, config, clock, log, connectors: [connector], rules: builtInRules, transport, pacer, mentions };
-  const handle = createSlackApp(config, deps, { port: 0, processBeforeResponse: true, retries: 0 });
+  const handle = createSlackApp(config, deps, { port: 0, processBeforeResponse: appOptions.processBeforeResponse ?? true, retries: 0 });
   const { port } = await handle.start();
   return (running = {
     fake,
@@ -260,6 +265,30 @@ describe('waivers', () => {
     expect(h.store.findings.get(finding!.id)?.state).toBe('open');
     expect(h.store.findings.events(finding!.id).map((e) => e.type)).toContain('write_back_failed');
     expect(h.fake.callsTo('chat.postEphemeral')[0]!.args['text']).toContain('Field customfield_10016 is not on the edit screen');
+  });
+});
+
+describe('acknowledgement', () => {
+  it('answers a Fix submission at once while a slow write-back runs, and two quick submits write once', async () => {
+    h = await setup([unestimated()], {}, { delayMs: 1500 }, { processBeforeResponse: false });
+    await h.runCycle();
+    const [finding] = h.store.findings.list({ state: 'open', ruleId: 'estimate-required' });
+    const body = viewSubmission({
+      user: 'UADA',
+      callbackId: 'pmo_fix_submit',
+      privateMetadata: JSON.stringify({ f: finding!.id, c: 'D1', t: '1001.000100' }),
+      values: { answer: { value: { type: 'number_input', value: '8' } } },
+    });
+
+    const started = performance.now();
+    const [a, b] = await Promise.all([postSigned(h.port, body), postSigned(h.port, body)]);
+    const answeredMs = performance.now() - started;
+    await vi.waitFor(() => expect(h.store.findings.get(finding!.id)?.state).toBe('resolved'), { timeout: 5000 });
+
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(answeredMs).toBeLessThan(1000);
+    expect(h.connector.changes).toHaveLength(1);
+    expect(h.store.findings.events(finding!.id).filter((e) => e.type === 'fixed')).toHaveLength(1);
   });
 });
 
