@@ -103,6 +103,13 @@ export function createOutboxRepo(db: Db) {
         .run().changes;
     },
 
+    /** Messages per state, for reporting what is still queued, failed or uncertain. */
+    counts(): Record<OutboxState, number> {
+      const out: Record<OutboxState, number> = { pending: 0, sending: 0, sent: 0, failed: 0, uncertain: 0 };
+      for (const r of db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as Array<{ state: OutboxState; n: number }>) out[r.state] = r.n;
+      return out;
+    },
+
     list(state?: OutboxState): OutboxMessage[] {
       const rows = (
         state ? db.prepare('SELECT * FROM outbox WHERE state = ? ORDER BY id').all(state) : db.prepare('SELECT * FROM outbox ORDER BY id').all()

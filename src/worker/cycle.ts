@@ -16,6 +16,8 @@ export interface CycleSummary {
   delivery: DeliveryTally | null;
   /** What the notify step did: alerts, holds, overflow, thread replies, prompts, user look-ups. */
   notify: CycleNotifySummary | null;
+  /** Messages kept in the outbox after this cycle: waiting for a retry, failed, or uncertain after a crash. */
+  outbox: { pending: number; failed: number; uncertain: number } | null;
 }
 
 /** One worker cycle: sync every source, evaluate the rules, announce what changed. */
@@ -24,7 +26,7 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
   const started = performance.now();
   const startedAt = clock.now();
   const runId = store.startRun('cycle', startedAt.toISOString());
-  const summary: CycleSummary = { runId, ok: true, error: null, seconds: 0, sync: [], evaluation: null, messages: 0, delivery: null, notify: null };
+  const summary: CycleSummary = { runId, ok: true, error: null, seconds: 0, sync: [], evaluation: null, messages: 0, delivery: null, notify: null, outbox: null };
   try {
     summary.sync = await syncAll(rt, { signal });
     if (signal?.aborted) throw new Error('stopped before evaluation');
@@ -41,6 +43,8 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
     summary.notify = await notifyCycle(rt, runId, startedAt);
     summary.messages = summary.notify.messages;
     summary.delivery = await deliverOutbox({ store, transport: rt.transport, clock, log, pacer: rt.pacer });
+    const kept = store.outbox.counts();
+    summary.outbox = { pending: kept.pending, failed: kept.failed, uncertain: kept.uncertain };
   } catch (err) {
     summary.ok = false;
     summary.error = errorMessage(err);

@@ -72,6 +72,11 @@ export function renderCycle(s: CycleSummary, mode: string): string {
     lines.push(`  notify  ${plural(s.messages, 'message')} queued${parts.length ? ` (${parts.join(', ')})` : ''}, ${s.delivery.sent} delivered via ${mode}` +
       (s.delivery.retrying ? `, ${s.delivery.retrying} to retry` : '') + (s.delivery.failed ? `, ${s.delivery.failed} failed` : ''));
   }
+  if (s.outbox && (s.outbox.failed > 0 || s.outbox.uncertain > 0)) {
+    lines.push(
+      `  outbox  ${s.outbox.failed} failed, ${s.outbox.uncertain} uncertain (interrupted mid-send) kept in the outbox table with their errors; ${s.outbox.pending} waiting for a retry`,
+    );
+  }
   if (s.error) lines.push(`  error   ${s.error}`);
   if (s.sync.some((r) => r.quarantined > 0)) lines.push('  see quarantined payloads with: pmo-bot items --quarantined');
   return lines.join('\n');
