@@ -93,7 +93,7 @@ export function createSlackApp(config: Config, deps: SlackAppDeps, options: Slac
       }
       const server = (await app.start(options.port ?? config.slack.port)) as Server;
       const port = (server.address() as AddressInfo).port;
-      deps.log.info({ port, path: '/slack/events' }, 'Slack app listening (HTTP mode)');
+      deps.log.info({ port, endpoint: '/slack/events' }, 'Slack app listening (HTTP mode)');
       return { port };
     },
     async stop() {
