@@ -142,3 +142,20 @@ describe('weekly digest', () => {
   });
 });
 
+
+describe('alignment plug-in', () => {
+  it('turns an `alignment --json` report into the digest\'s alignment and forecast sections', async () => {
+    const { extensionsFromAlignment } = await import('../../src/notify/digest-extensions.ts');
+    const cfg = config({}, { objectives: [{ id: 'O1', title: 'Grow self-serve revenue', targetDate: '2027-03-31', targetShare: 0.4, match: { labels: ['growth'] } }] });
+    const scope = { channel: '#pmo-leads', kind: 'pmo' as const, projects: [] };
+    const ext = extensionsFromAlignment(
+      cfg,
+      (s) => (s.kind === 'pmo' ? { objectives: [{ id: 'O1', title: 'Grow self-serve revenue', share: 0.3, forecast: { p50: '2027-04-02', p85: '2027-05-01', probabilityByTarget: 0.35 } }], unaligned: { share: 0.25 } } : null),
+      () => [0.7],
+    );
+
+    expect(ext.alignment!(scope)).toEqual({ aligned: 0.75, trend: [0.7, 0.75], unaligned: 0.25, objectives: [{ id: 'O1', title: 'Grow self-serve revenue', share: 0.3, targetShare: 0.4 }] });
+    expect(ext.forecasts!(scope)).toEqual({ objectives: [{ id: 'O1', title: 'Grow self-serve revenue', targetDate: '2027-03-31', p50: '2027-04-02', p85: '2027-05-01', probabilityByTarget: 0.35 }] });
+    expect(ext.alignment!({ ...scope, kind: 'team', channel: '#payments' })).toBeNull();
+  });
+});
