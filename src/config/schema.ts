@@ -144,6 +144,14 @@ const Slack = z
     digest: z
       .strictObject({
         topRisks: z.int().min(1).max(20).default(5),
+        rag: z
+          .strictObject({
+            redCompliance: z.number().min(0).max(1).default(0.7).describe('compliance below this is red'),
+            amberCompliance: z.number().min(0).max(1).default(0.9).describe('compliance below this is amber'),
+            redCriticalShare: z.number().min(0).max(1).default(0.05).describe('open critical findings per item above this (and at least 3) is red; any is amber'),
+          })
+          .prefault({})
+          .describe('how a project\'s health (red / amber / green) is computed'),
       })
       .prefault({}),
   })

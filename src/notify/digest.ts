@@ -81,10 +81,16 @@ export interface DigestData {
 const WEEK_MS = 7 * 86_400_000;
 const TREND_WEEKS = 7;
 
-/** RAG from findings and compliance: red on any open critical or under 70 %, amber on warnings or under 90 %. */
-export function ragOf(open: Record<Severity, number>, compliance: number): Rag {
-  if (open.critical > 0 || compliance < 0.7) return 'red';
-  if (open.warning > 0 || compliance < 0.9) return 'amber';
+export type RagThresholds = Config['slack']['digest']['rag'];
+
+/**
+ * RAG from findings and compliance (thresholds in `slack.digest.rag`): red when compliance is under
+ * `redCompliance` or open critical findings exceed `redCriticalShare` of the items (at least 3);
+ * amber with any open critical finding or compliance under `amberCompliance`; green otherwise.
+ */
+export function ragOf(open: Record<Severity, number>, compliance: number, items: number, t: RagThresholds): Rag {
+  if (compliance < t.redCompliance || (open.critical >= 3 && open.critical > t.redCriticalShare * items)) return 'red';
+  if (open.critical > 0 || compliance < t.amberCompliance) return 'amber';
   return 'green';
 }
 
@@ -157,7 +163,7 @@ export function computeDigest(
     const prev = past.at(-1) ?? null;
     return {
       project,
-      rag: ragOf(open, compliance),
+      rag: ragOf(open, compliance, items, config.slack.digest.rag),
       prevRag: prev?.rag ?? null,
       compliance,
       prevCompliance: prev?.compliance ?? null,

@@ -133,12 +133,15 @@ describe('weekly digest', () => {
     expect(sparkline([0.5, 0.75, 1])).toBe('▁▅█');
     expect(sparkline([1])).toBe('');
     expect([change(0.9, 0.8), change(0.8, 0.9), change(0.8, 0.8), change(0.8, null)]).toEqual([' ▲10', ' ▼10', ' ±0', '']);
-    expect([ragOf({ critical: 1, warning: 0, info: 0 }, 1), ragOf({ critical: 0, warning: 1, info: 0 }, 1), ragOf({ critical: 0, warning: 0, info: 3 }, 0.95), ragOf({ critical: 0, warning: 0, info: 0 }, 0.6)]).toEqual([
-      'red',
-      'amber',
-      'green',
-      'red',
-    ]);
+    const t = { redCompliance: 0.7, amberCompliance: 0.9, redCriticalShare: 0.05 };
+    expect([
+      ragOf({ critical: 3, warning: 0, info: 0 }, 0.95, 40, t),
+      ragOf({ critical: 2, warning: 0, info: 0 }, 0.95, 10, t),
+      ragOf({ critical: 3, warning: 0, info: 0 }, 0.95, 100, t),
+      ragOf({ critical: 0, warning: 9, info: 0 }, 0.85, 100, t),
+      ragOf({ critical: 0, warning: 0, info: 0 }, 0.6, 10, t),
+      ragOf({ critical: 0, warning: 4, info: 3 }, 0.95, 10, t),
+    ]).toEqual(['red', 'amber', 'amber', 'amber', 'red', 'green']);
   });
 });
 
