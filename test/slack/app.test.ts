@@ -254,6 +254,18 @@ describe('waivers', () => {
     ]);
   });
 
+  it('Fix on an item whose source cannot write back says where to fix it instead of asking', async () => {
+    h = await setup([makeWorkItem({ source: 'readonly', nativeKey: 'OPS-3', estimate: null, assignee: { id: 'a', name: 'Ada', email: 'ada@acme.example' } })]);
+    await h.runCycle();
+    const [finding] = h.store.findings.list({ state: 'open', ruleId: 'estimate-required' });
+
+    await postSigned(h.port, blockAction({ user: 'UADA', actionId: 'pmo_fix', value: finding!.id, channel: 'D1', ts: '1.1' }));
+
+    const view = h.fake.callsTo('views.open')[0]!.args['view'] as { title: { text: string }; blocks: Array<{ text: { text: string } }> };
+    expect(view.title.text).toBe('Fix it in the tool');
+    expect(view.blocks[0]!.text.text).toContain('<https://acme.atlassian.net/browse/OPS-3|OPS-3>');
+  });
+
   it('a failed write-back is reported, audited and leaves the finding open', async () => {
     h = await setup([unestimated()], {}, { fail: 'Field customfield_10016 is not on the edit screen' });
     await h.runCycle();

@@ -6,7 +6,8 @@ import type { Outcome } from '../decisions.ts';
 import type { SlackContext } from '../context.ts';
 import { deliverOutbox } from '../../notify/deliver.ts';
 import { errorMessage } from '../../util/errors.ts';
-import { SLACK_LIMITS, plain } from '../../notify/message.ts';
+import { SLACK_LIMITS, escapeMrkdwn, mrkdwnLink, plain } from '../../notify/message.ts';
+import { displayKey } from '../../notify/blocks/alerts.ts';
 
 /** Where a click happened, so the outcome can be shown there. */
 interface Origin {
@@ -54,9 +55,9 @@ export async function showOutcome(
   }
 }
 
-const notAllowedModal = (text: string): ModalView => ({
+const infoModal = (title: string, text: string): ModalView => ({
   type: 'modal',
-  title: plain('Not allowed', SLACK_LIMITS.modalTitle),
+  title: plain(title, SLACK_LIMITS.modalTitle),
   close: plain('OK', SLACK_LIMITS.modalTitle),
   blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
 });
@@ -71,8 +72,12 @@ export function register(app: App, ctx: SlackContext): void {
       await showOutcome(ctx, { client, userId: body.user.id, origin, findingId: action.value ?? '', outcome: ctx.decisions.current(action.value ?? '') });
       return;
     }
+    const writable = ctx.connectors.some((c) => c.id === f.source && typeof c.writeBack === 'function');
     // trigger_id lives 3 s: the modal opens before anything slow.
-    await client.views.open({ trigger_id: body.trigger_id, view: fixModal({ ...f, fix: f.fix }, { findingId: f.id, channel: origin.channel, ts: origin.ts }) });
+    const view = writable
+      ? fixModal({ ...f, fix: f.fix }, { findingId: f.id, channel: origin.channel, ts: origin.ts })
+      : infoModal('Fix it in the tool', `pmo-bot cannot write to ${escapeMrkdwn(f.source ?? 'this source')} yet. Open ${mrkdwnLink(f.url, displayKey(f))} and set it there; the next sync picks it up.`);
+    await client.views.open({ trigger_id: body.trigger_id, view });
   });
 
   app.action<BlockAction<StaticSelectAction>>(PROMPT_ACTIONS.snooze, async ({ ack, body, action, client, respond }) => {
@@ -94,7 +99,7 @@ export function register(app: App, ctx: SlackContext): void {
     const actor = f.severity === 'critical' && !cached ? await ctx.actor(client, body.user.id) : { userId: body.user.id, email: cached };
     const view = ctx.decisions.mayWaive(f, actor)
       ? waiveModal(f, { findingId: f.id, channel: origin.channel, ts: origin.ts })
-      : notAllowedModal('Only the people listed in `slack.waivers.critical` may waive critical findings. Ask your PMO, or fix or snooze it.');
+      : infoModal('Not allowed', 'Only the people listed in `slack.waivers.critical` may waive critical findings. Ask your PMO, or fix or snooze it.');
     await client.views.open({ trigger_id: body.trigger_id, view });
   });
 
