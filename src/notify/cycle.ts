@@ -39,8 +39,8 @@ export async function notifyCycle(deps: NotifyDeps, runId: number, cycleStart: D
   // Prompts are DMs to people: none during the global quiet hours (they go out in the next cycle).
   const quiet = config.slack.alerts.quietHours;
   const promptsNow = config.slack.prompts.enabled && !(quiet && inQuietHours(clock.now(), quiet, config.timezone));
-  const candidates = promptsNow ? promptCandidates(store, rows) : new Map();
-  const emails = [...shownOwners(plan, config.slack.maxFindingsPerMessage), ...candidates.keys()];
+  const candidates = promptsNow ? promptCandidates(store, config, rows) : new Map();
+  const emails = [...shownOwners(plan, config.slack.maxFindingsPerMessage), ...[...candidates.keys()].filter((k) => k.includes('@'))];
   const t1 = performance.now();
   const userLookups = deps.mentions ? await deps.mentions.resolve(emails) : 0;
   const t2 = performance.now();

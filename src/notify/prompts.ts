@@ -19,21 +19,27 @@ export interface PromptTally {
 
 /** Where a person's prompts go: their Slack user id (a DM), or `@email` in console mode. */
 export function promptChannel(email: string, mentions: MentionResolver | undefined, interactive: boolean): string | null | undefined {
+  if (/^[UW][A-Z0-9]+$/.test(email)) return email; // a lead configured by Slack id
   const known = mentions?.known(email);
   if (!interactive) return known ?? `@${email}`;
   return known;
 }
 
-/** Open findings a prompt can fix that nobody was asked about yet, by owner e-mail. */
-export function promptCandidates(store: Store, rows: Iterable<FindingWithNotice> = store.slack.openWithNotices()): Map<string, Finding[]> {
+/**
+ * Open findings a prompt can fix that nobody was asked about yet, by the person to ask: the owner, or
+ * for items nobody owns (e.g. "in progress but unassigned") the project's lead from `slack.projectLeads`.
+ */
+export function promptCandidates(store: Store, config: Config, rows: Iterable<FindingWithNotice> = store.slack.openWithNotices()): Map<string, Finding[]> {
   const byPerson = new Map<string, Finding[]>();
   for (const row of rows) {
     const f = row.finding;
-    if (!f.fix || !f.owner?.email || f.subject.kind !== 'item') continue;
+    if (!f.fix || f.subject.kind !== 'item') continue;
+    const person = f.owner?.email ?? (f.project ? config.slack.projectLeads[f.project] : undefined);
+    if (!person) continue;
     const asked = row.prompt;
     // Asked already, unless they snoozed it and the snooze has run out (the finding is open again).
     if (asked && !(asked.answeredAt && asked.answer?.startsWith('snoozed'))) continue;
-    const email = f.owner.email.toLowerCase();
+    const email = person.includes('@') ? person.toLowerCase() : person;
     let list = byPerson.get(email);
     if (!list) byPerson.set(email, (list = []));
     list.push(f);

@@ -254,6 +254,25 @@ describe('waivers', () => {
     ]);
   });
 
+  it('an unassigned item in progress is put to the project lead, who picks the assignee in a user select', async () => {
+    h = await setup([makeWorkItem({ source: 'test', nativeKey: 'PAY-5', status: 'In Progress', statusCategory: 'in_progress', assignee: null })]);
+    await h.runCycle();
+    const [finding] = h.store.findings.list({ state: 'open', ruleId: 'assignee-when-in-progress' });
+    const toLead = h.fake.callsTo('chat.postMessage').filter((c) => c.args['channel'] === 'ULEAD');
+
+    await postSigned(h.port, blockAction({ user: 'ULEAD', actionId: 'pmo_fix', value: finding!.id, channel: 'D2', ts: '1.1' }));
+    const modal = h.fake.callsTo('views.open')[0]!.args['view'] as { private_metadata: string; blocks: Array<{ type: string; element?: { type: string } }> };
+    await postSigned(
+      h.port,
+      viewSubmission({ user: 'ULEAD', callbackId: 'pmo_fix_submit', privateMetadata: modal.private_metadata, values: { answer: { value: { type: 'users_select', selected_user: 'UADA' } } } }),
+    );
+
+    expect(toLead).toHaveLength(1);
+    expect(modal.blocks.find((b) => b.type === 'input')?.element?.type).toBe('users_select');
+    expect(h.connector.changes).toEqual([{ key: 'PAY-5', change: { field: 'assignee', value: 'ada@acme.example', actor: 'lead@acme.example' } }]);
+    expect(h.store.findings.get(finding!.id)?.state).toBe('resolved');
+  });
+
   it('Fix on an item whose source cannot write back says where to fix it instead of asking', async () => {
     h = await setup([makeWorkItem({ source: 'readonly', nativeKey: 'OPS-3', estimate: null, assignee: { id: 'a', name: 'Ada', email: 'ada@acme.example' } })]);
     await h.runCycle();
