@@ -179,6 +179,27 @@ describe('Slack app over HTTP (signed requests to the real Bolt receiver)', () =
     expect(h.store.findings.events(finding!.id).map((e) => e.type)).toContain('handed_over');
   });
 
+  it('an answer from the ephemeral /pmo mine list replaces it with the outcome and what is still open', async () => {
+    const [finding] = h.store.findings.list({ state: 'open', ruleId: 'estimate-required' });
+
+    await postSigned(
+      h.port,
+      blockAction({
+        user: 'UADA',
+        actionId: 'pmo_snooze',
+        selected: `${finding!.id}:1d`,
+        channel: 'C1',
+        container: { type: 'message', message_ts: '9.9', channel_id: 'C1', is_ephemeral: true },
+        responseUrl: h.fake.url.replace('/api/', '/respond/hook'),
+      }),
+    );
+
+    const [reply] = h.fake.calls.filter((c) => c.method.startsWith('/respond') || c.method.startsWith('respond'));
+    expect(reply?.args['replace_original']).toBe(true);
+    expect(JSON.stringify(reply?.args['blocks'])).toContain('snoozed PAY-1 for 1 day');
+    expect(JSON.stringify(reply?.args['blocks'])).toContain('You have no open findings');
+  });
+
   it('refuses wrongly signed and stale requests without running any listener', async () => {
     const [finding] = h.store.findings.list({ state: 'open', ruleId: 'estimate-required' });
     const body = blockAction({ user: 'UADA', actionId: 'pmo_snooze', selected: `${finding!.id}:1d`, channel: 'D1', ts: '1001.000100' });

@@ -134,6 +134,7 @@ export function blockAction(args: {
   blocks?: unknown[];
   container?: Record<string, unknown>;
   view?: Record<string, unknown>;
+  responseUrl?: string;
 }): string {
   const action =
     args.selected !== undefined
@@ -147,7 +148,7 @@ export function blockAction(args: {
     ...(args.channel ? { channel: { id: args.channel, name: 'directmessage' } } : {}),
     ...(args.ts ? { message: { type: 'message', ts: args.ts, text: 'x', blocks: args.blocks ?? [] } } : {}),
     ...(args.view ? { view: args.view } : {}),
-    response_url: 'http://127.0.0.1:9/never',
+    response_url: args.responseUrl ?? 'http://127.0.0.1:9/never',
     actions: [action],
   });
 }

@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction, RespondFn, StaticSelectAction, webApi } from '@slack/bolt';
 import { PROMPT_ACTIONS, SNOOZE_CHOICES, withOutcome, type SnoozeChoice } from '../../notify/blocks/prompt.ts';
 import type { Block } from '../../notify/message.ts';
+import { mineReply } from '../blocks/command.ts';
 import { fixModal, showAllModal, waiveModal, type ModalView } from '../blocks/modals.ts';
 import type { Outcome } from '../decisions.ts';
 import type { SlackContext } from '../context.ts';
@@ -40,11 +41,14 @@ export async function showOutcome(
       await ctx.publishHome(args.client, args.userId);
       return;
     }
-    const blocks = origin.blocks ? withOutcome(origin.blocks, args.findingId, outcome.text) : null;
-    if (origin.ephemeral && args.respond && blocks) {
-      await args.respond({ replace_original: true, text: outcome.text, blocks });
+    if (origin.ephemeral && args.respond) {
+      // An ephemeral `/pmo mine` list: replaced by the outcome and what is still open.
+      const me = await ctx.actor(args.client, args.userId);
+      const rest = mineReply(me.email ? ctx.openFindingsOf(me.email) : [], me.email);
+      await args.respond({ replace_original: true, text: outcome.text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: outcome.text }] }, ...rest.blocks.slice(0, 49)] });
       return;
     }
+    const blocks = origin.blocks ? withOutcome(origin.blocks, args.findingId, outcome.text) : null;
     if (origin.channel && origin.ts && blocks && outcome.changed) {
       await ctx.updateMessage(origin.channel, origin.ts, outcome.text, blocks);
       return;
