@@ -27,7 +27,8 @@ export interface SlackContext extends SlackAppDeps {
   actor(client: WebClient, userId: string): Promise<Actor>;
   /** Replaces a message's blocks (through the outbox, delivered right away); the same content twice is one update. */
   updateMessage(channel: string, ts: string, text: string, blocks: Block[]): Promise<void>;
-  openFindingsOf(email: string): Finding[];
+  /** What is on a person's plate: findings they own and prompts put to them. */
+  openFindingsOf(actor: Actor): Finding[];
   publishHome(client: WebClient, userId: string): Promise<void>;
 }
 
@@ -61,13 +62,13 @@ export function createSlackContext(deps: SlackAppDeps): SlackContext {
       await deliverOutbox({ store, transport: deps.transport, clock, log, only: [id], pacer: deps.pacer });
     },
 
-    openFindingsOf(email) {
-      return store.slack.openOwnedBy(email);
+    openFindingsOf(actor) {
+      return actor.email ? store.slack.openOwnedBy(actor.email, actor.userId) : [];
     },
 
     async publishHome(client, userId) {
       const me = await ctx.actor(client, userId);
-      await client.views.publish({ user_id: userId, view: homeView(me.email ? ctx.openFindingsOf(me.email) : [], me.email) });
+      await client.views.publish({ user_id: userId, view: homeView(ctx.openFindingsOf(me), me.email) });
     },
   };
   return ctx;

@@ -184,13 +184,17 @@ export function createSlackRepo(db: Db) {
       return rows.map(findingFromRow);
     },
 
-    /** A person's open findings, most severe first. */
-    openOwnedBy(email: string): Finding[] {
+    /**
+     * A person's open findings, most severe first: the ones they own, plus unanswered prompts put to
+     * them (items handed over with "Not mine", unowned items sent to them as project lead).
+     */
+    openOwnedBy(email: string, slackUser: string | null = null): Finding[] {
       const rows = db
         .prepare(`
-          SELECT * FROM findings WHERE state = 'open' AND owner_email = ?
+          SELECT * FROM findings WHERE state = 'open' AND (owner_email = ? OR id IN (
+            SELECT finding_id FROM prompts WHERE answered_at IS NULL AND (person = ? OR slack_user = ?)))
           ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id, subject_key`)
-        .all(email.toLowerCase()) as FindingRow[];
+        .all(email.toLowerCase(), email.toLowerCase(), slackUser ?? '') as FindingRow[];
       return rows.map(findingFromRow);
     },
 

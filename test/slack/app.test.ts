@@ -177,6 +177,10 @@ describe('Slack app over HTTP (signed requests to the real Bolt receiver)', () =
     expect(toLead[0]!.args['text']).toBe('pmo-bot: 1 item handed to you');
     expect(h.store.slack.prompt(finding!.id)).toMatchObject({ person: 'lead@acme.example', slackUser: 'ULEAD', answeredAt: null });
     expect(h.store.findings.events(finding!.id).map((e) => e.type)).toContain('handed_over');
+    const leadsList = await postSigned(h.port, slashCommand('ULEAD', 'mine'));
+    const adasList = await postSigned(h.port, slashCommand('UADA', 'mine'));
+    expect(JSON.stringify(JSON.parse(leadsList.text))).toContain('Your open findings (1)');
+    expect(JSON.stringify(JSON.parse(adasList.text))).toContain('Your open findings (1)');
   });
 
   it('an answer from the ephemeral /pmo mine list replaces it with the outcome and what is still open', async () => {

@@ -44,7 +44,7 @@ export async function showOutcome(
     if (origin.ephemeral && args.respond) {
       // An ephemeral `/pmo mine` list: replaced by the outcome and what is still open.
       const me = await ctx.actor(args.client, args.userId);
-      const rest = mineReply(me.email ? ctx.openFindingsOf(me.email) : [], me.email);
+      const rest = mineReply(ctx.openFindingsOf(me), me.email);
       await args.respond({ replace_original: true, text: outcome.text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: outcome.text }] }, ...rest.blocks.slice(0, 49)] });
       return;
     }

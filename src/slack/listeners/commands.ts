@@ -19,7 +19,7 @@ export function register(app: App, ctx: SlackContext): void {
         break;
       case 'mine': {
         const me = await ctx.actor(client, command.user_id);
-        reply = mineReply(me.email ? ctx.openFindingsOf(me.email) : [], me.email);
+        reply = mineReply(ctx.openFindingsOf(me), me.email);
         break;
       }
       case 'objectives': {
