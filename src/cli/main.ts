@@ -6,13 +6,14 @@ import type { Command } from './command.ts';
 import { checkCommand } from './commands/check.ts';
 import { configCommand } from './commands/config.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { digestCommand } from './commands/digest.ts';
 import { findingsCommand } from './commands/findings.ts';
 import { itemsCommand } from './commands/items.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { runCommand } from './commands/run.ts';
 import { syncCommand } from './commands/sync.ts';
 
-export const COMMANDS: readonly Command[] = [runCommand, syncCommand, itemsCommand, checkCommand, findingsCommand, configCommand, rulesCommand, doctorCommand];
+export const COMMANDS: readonly Command[] = [runCommand, syncCommand, itemsCommand, checkCommand, findingsCommand, digestCommand, configCommand, rulesCommand, doctorCommand];
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 

@@ -84,16 +84,44 @@ const RouteMatch = z.strictObject({
   severity: z.enum(['info', 'warning', 'critical']).optional().describe('lowest severity sent to this route'),
 });
 
+const Duration = z
+  .string()
+  .regex(/^\d+(m|h|d|w)$/, { message: 'a duration like 30m, 12h, 1d or 2w' })
+  .describe('a duration: 30m, 12h, 1d, 2w');
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'a time of day HH:MM (24h)' });
+const SeverityLevel = z.enum(['info', 'warning', 'critical']);
+
+const QuietHours = z
+  .strictObject({
+    start: ClockTime.describe('quiet from (local time), e.g. 19:00'),
+    end: ClockTime.describe('quiet until (local time), e.g. 08:00; before start means overnight'),
+    timezone: Timezone.optional().describe('the audience\'s zone; default: the top-level timezone'),
+    weekends: z.boolean().default(true).describe('Saturday and Sunday are quiet all day'),
+    allowCritical: z.boolean().default(false).describe('critical findings are announced even in quiet hours'),
+  })
+  .describe('alerts found in quiet hours are held and announced when they end (never dropped)');
+
+const Route = z.strictObject({
+  match: RouteMatch,
+  channel: z.string().min(1),
+  minSeverity: SeverityLevel.optional().describe('findings this route claims but below this severity are not alerted (the digest still counts them)'),
+  quietHours: QuietHours.optional(),
+  digest: z.boolean().default(true).describe('this channel also gets its own weekly digest'),
+});
+
 const Slack = z
   .strictObject({
     mode: z
       .enum(['socket', 'http', 'console'])
       .optional()
-      .describe('console prints messages; socket/http post them to Slack. Default: console without a bot token'),
+      .describe('console prints messages; socket/http post them to Slack. Default: console without a bot token, socket with an app token, else http'),
     botToken: z.string().optional().describe('xoxb- bot token'),
     appToken: z.string().optional().describe('xapp- app-level token (Socket Mode)'),
     signingSecret: z.string().optional().describe('request signing secret (HTTP mode)'),
     apiUrl: z.url().default('https://slack.com/api/').describe('Slack Web API base URL (GovSlack, proxies, tests)'),
+    port: z.int().min(1).max(65535).default(3000).describe('HTTP mode: port for /slack/events'),
+    botUserId: z.string().optional().describe('the bot\'s user id (U…); with botId it spares an auth.test call at start'),
+    botId: z.string().optional().describe('the bot id (B…)'),
     channels: z
       .strictObject({
         alerts: z.string().min(1).default('#pmo-alerts'),
@@ -101,10 +129,73 @@ const Slack = z
       })
       .prefault({}),
     routes: z
-      .array(z.strictObject({ match: RouteMatch, channel: z.string().min(1) }))
+      .array(Route)
       .default([])
       .describe('first matching route wins; unmatched findings go to channels.alerts'),
     maxFindingsPerMessage: z.int().min(1).max(40).default(15).describe('findings listed in one alert before "and N more"'),
+    alerts: z
+      .strictObject({
+        channelCap: z.int().min(1).default(50).describe('findings announced per channel per cycle; the overflow goes to the digest'),
+        cooldown: Duration.default('1d').describe('a finding that re-opens within this time of its last alert is not alerted again'),
+        cooldowns: z.record(z.string(), Duration).default({}).describe('per rule id: overrides cooldown'),
+        renotifyCritical: Duration.optional().describe('re-announce still-open critical findings this long after their last alert (off when unset)'),
+        quietHours: QuietHours.optional(),
+        threadResolved: z.boolean().default(true).describe('reply in the alert\'s thread when a finding resolves'),
+      })
+      .prefault({}),
+    mentions: z
+      .strictObject({
+        lookup: z.boolean().default(true).describe('find owners by e-mail (users.lookupByEmail, cached)'),
+        cacheFor: Duration.default('7d'),
+        lookupsPerCycle: z
+          .int()
+          .min(0)
+          .default(100)
+          .describe('users.lookupByEmail calls per cycle at most (Tier 3, 50+/min); people not looked up yet are named, and prompted next cycle'),
+        users: z
+          .record(z.string(), z.union([z.string().regex(/^[UW][A-Z0-9]+$/, { message: 'a Slack user id (U…)' }), z.literal(false)]))
+          .default({})
+          .describe('e-mail → Slack user id, or false to never mention or DM that person'),
+      })
+      .prefault({}),
+    prompts: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('DM owners about findings they can fix in one answer'),
+        remindAfter: Duration.default('1d'),
+        escalateAfter: z.int().min(1).default(2).describe('reminders before an unanswered prompt is raised in the team channel'),
+        maxItemsPerMessage: z.int().min(1).max(20).default(10),
+      })
+      .prefault({}),
+    projectLeads: z.record(z.string(), z.string()).default({}).describe('project → lead e-mail or Slack user id; "Not mine" hands prompts to them'),
+    waivers: z
+      .strictObject({
+        critical: z.array(z.string()).default([]).describe('e-mails or Slack user ids allowed to waive critical findings'),
+      })
+      .prefault({}),
+    digest: z
+      .strictObject({
+        topRisks: z.int().min(1).max(20).default(5),
+        rag: z
+          .strictObject({
+            redCompliance: z.number().min(0).max(1).default(0.7).describe('compliance below this is red'),
+            amberCompliance: z.number().min(0).max(1).default(0.9).describe('compliance below this is amber'),
+            redCriticalShare: z.number().min(0).max(1).default(0.05).describe('open critical findings per item above this (and at least 3) is red; any is amber'),
+          })
+          .prefault({})
+          .describe('how a project\'s health (red / amber / green) is computed'),
+      })
+      .prefault({}),
+  })
+  .superRefine((slack, ctx) => {
+    // An explicit mode must be startable; empty values (unset ${VAR:-}) count as missing.
+    if (!slack.mode || slack.mode === 'console') return;
+    if (!slack.botToken) ctx.addIssue({ code: 'custom', path: ['botToken'], message: `slack.mode ${slack.mode} needs a bot token (xoxb-…)` });
+    if (slack.mode === 'socket' && !slack.appToken) {
+      ctx.addIssue({ code: 'custom', path: ['appToken'], message: 'Socket Mode needs an app-level token (xapp-…, scope connections:write)' });
+    }
+    if (slack.mode === 'http' && !slack.signingSecret) {
+      ctx.addIssue({ code: 'custom', path: ['signingSecret'], message: 'HTTP mode needs the signing secret (Basic Information → App Credentials)' });
+    }
   })
   .prefault({});
 
@@ -112,7 +203,7 @@ const Schedules = z
   .strictObject({
     sync: CronExpression.default('*/15 * * * *').describe('sync, evaluate and notify'),
     digest: CronExpression.default('0 9 * * MON'),
-    reminders: CronExpression.default('0 10 * * 1-5'),
+    reminders: CronExpression.default('0 10 * * 1-5').describe('reminders for unanswered prompts, escalation'),
   })
   .prefault({});
 

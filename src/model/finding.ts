@@ -63,6 +63,8 @@ export const FINDING_EVENT_TYPES = [
   'waived',
   'unwaived',
   'fixed',
+  'handed_over',
+  'write_back_failed',
 ] as const;
 export type FindingEventType = (typeof FINDING_EVENT_TYPES)[number];
 

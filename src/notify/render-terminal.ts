@@ -10,6 +10,12 @@ const EMOJI: Record<string, string> = {
   chart_with_upwards_trend: '📈',
   hourglass_flowing_sand: '⏳',
   no_entry: '⛔',
+  repeat: '🔁',
+  large_green_circle: '🟢',
+  large_yellow_circle: '🟡',
+  arrow_up: '⬆',
+  arrow_down: '⬇',
+  bell: '🔔',
 };
 
 export interface TerminalStyle {
@@ -26,6 +32,8 @@ export function mrkdwnToTerminal(text: string, style: TerminalStyle): string {
   return text
     .replace(/<([^|>]+)\|([^>]+)>/g, (_m, url: string, label: string) => `${label} (${url})`)
     .replace(/<(https?:[^>]+)>/g, '$1')
+    .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
+    .replace(/<!(here|channel|everyone)>/g, '@$1')
     .replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m)
     .replace(/(^|[\s(])\*([^*\n]+)\*/g, (_m, pre: string, inner: string) => pre + bold(inner))
     .replace(/(^|[\s(])_([^_\n]+)_/g, (_m, pre: string, inner: string) => pre + italic(inner))
@@ -51,9 +59,22 @@ function renderBlock(block: Block, style: TerminalStyle): string | null {
     case 'section': {
       const parts: string[] = [];
       if (block.text) parts.push(mrkdwnToTerminal(block.text.text, style));
-      for (const field of block.fields ?? []) parts.push(indent(mrkdwnToTerminal(field.text, style), '  '));
+      for (const field of block.fields ?? []) parts.push(indent(mrkdwnToTerminal(field.text.replace(/\n/g, ': '), style), '  '));
+      const accessory = block.accessory && 'text' in block.accessory && block.accessory.text ? block.accessory.text.text : null;
+      if (accessory && block.accessory?.type === 'button') parts[parts.length - 1] += `  [ ${accessory} ]`;
       return parts.join('\n');
     }
+    case 'actions':
+      return indent(
+        block.elements
+          .map((e) => {
+            if (e.type === 'button') return `[ ${e.text.text} ]`;
+            if ('placeholder' in e && e.placeholder) return `[ ${e.placeholder.text} ▾ ]`;
+            return `[ ${e.type} ]`;
+          })
+          .join(' '),
+        '  ',
+      );
     case 'context':
       return dim(
         block.elements
@@ -72,7 +93,8 @@ function renderBlock(block: Block, style: TerminalStyle): string | null {
 
 /** The whole message as it would read in Slack, for the console transport. */
 export function renderTerminal(message: SlackMessage, style: TerminalStyle): string {
-  const head = `── ${message.channel} ${'─'.repeat(Math.max(3, style.width - message.channel.length - 4))}`;
+  const where = `${message.channel}${message.threadTs || message.threadOfOutboxId !== undefined ? ' (thread reply)' : ''}${message.updateTs ? ' (update)' : ''}`;
+  const head = `── ${where} ${'─'.repeat(Math.max(3, style.width - where.length - 4))}`;
   const body = message.blocks
     .map((b) => renderBlock(b, style))
     .filter((s): s is string => s !== null)

@@ -1,7 +1,15 @@
-import { SEVERITY_RANK, type Finding } from '../model/finding.ts';
+import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding.ts';
 import type { SlackConfig } from '../config/schema.ts';
 
 type Route = SlackConfig['routes'][number];
+type RouteMatch = Route['match'];
+
+/** Where a finding goes and how that audience wants it. */
+export interface Destination {
+  channel: string;
+  minSeverity: Severity | undefined;
+  quietHours: SlackConfig['alerts']['quietHours'];
+}
 
 function matchOne(want: string | string[] | undefined, have: string | null): boolean {
   if (want === undefined) return true;
@@ -9,8 +17,8 @@ function matchOne(want: string | string[] | undefined, have: string | null): boo
   return Array.isArray(want) ? want.includes(have) : want === have;
 }
 
-function routeMatches(route: Route, f: Finding): boolean {
-  const m = route.match;
+/** Whether a route's `match` claims a finding (severity there is "at least"). */
+export function routeMatches(m: RouteMatch, f: Pick<Finding, 'project' | 'source' | 'team' | 'ruleId' | 'severity'>): boolean {
   return (
     matchOne(m.project, f.project) &&
     matchOne(m.source, f.source) &&
@@ -20,8 +28,27 @@ function routeMatches(route: Route, f: Finding): boolean {
   );
 }
 
+/** The first matching route, else the alerts channel with the global quiet hours. */
+export function destinationFor(finding: Finding, slack: SlackConfig): Destination {
+  for (const route of slack.routes) {
+    if (routeMatches(route.match, finding)) {
+      return { channel: route.channel, minSeverity: route.minSeverity, quietHours: route.quietHours ?? slack.alerts.quietHours };
+    }
+  }
+  return { channel: slack.channels.alerts, minSeverity: undefined, quietHours: slack.alerts.quietHours };
+}
+
 /** The channel a finding is announced in: the first matching route, else the alerts channel. */
 export function channelFor(finding: Finding, slack: SlackConfig): string {
-  for (const route of slack.routes) if (routeMatches(route, finding)) return route.channel;
-  return slack.channels.alerts;
+  return destinationFor(finding, slack).channel;
+}
+
+/** Channels that get a digest of their own: every distinct routed channel with `digest` on. */
+export function digestChannels(slack: SlackConfig): Array<{ channel: string; matches: RouteMatch[] }> {
+  const out = new Map<string, RouteMatch[]>();
+  for (const r of slack.routes) {
+    if (!r.digest || r.channel === slack.channels.digest) continue;
+    out.set(r.channel, [...(out.get(r.channel) ?? []), r.match]);
+  }
+  return [...out].map(([channel, matches]) => ({ channel, matches }));
 }

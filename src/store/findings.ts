@@ -22,7 +22,7 @@ export function findingId(ruleId: string, subject: FindingSubject): string {
   return createHash('sha1').update(`${ruleId}\0${subject.kind}\0${subject.key}`).digest('hex').slice(0, 16);
 }
 
-interface FindingRow {
+export interface FindingRow {
   id: string;
   state: FindingState;
   severity: string;
@@ -166,9 +166,28 @@ export function createFindingRepo(db: Db) {
       return true;
     },
 
+    /**
+     * A person's answer recorded without changing the state (a hand-over, a failed write-back), or a
+     * fix that made the rule stop reporting: then the finding is resolved at once.
+     */
+    recordAnswer(
+      id: string,
+      change: { type: 'fixed' | 'handed_over' | 'write_back_failed'; actor: string; reason: string | null; data?: unknown; resolve?: boolean },
+      now: string,
+    ): boolean {
+      const existing = select.get(id) as Pick<FindingRow, 'state'> | undefined;
+      if (!existing) return false;
+      if (change.resolve) {
+        if (existing.state === 'resolved') return false;
+        db.prepare("UPDATE findings SET state = 'resolved', resolved_at = ?, snoozed_until = NULL WHERE id = ?").run(now, id);
+      }
+      event(id, now, change.type, change.reason, change.data, change.actor);
+      return true;
+    },
+
     get(id: string): Finding | undefined {
       const row = db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow | undefined;
-      return row ? fromRow(row) : undefined;
+      return row ? findingFromRow(row) : undefined;
     },
 
     list(query: FindingQuery = {}): Finding[] {
@@ -193,7 +212,7 @@ export function createFindingRepo(db: Db) {
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
       const order = "ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id, subject_key";
       const stmt = db.prepare(`SELECT * FROM findings ${where} ${order}`);
-      for (const row of stmt.iterate(...params) as Iterable<FindingRow>) yield fromRow(row);
+      for (const row of stmt.iterate(...params) as Iterable<FindingRow>) yield findingFromRow(row);
     },
 
     count(state?: FindingState): number {
@@ -224,7 +243,8 @@ export function createFindingRepo(db: Db) {
 
 export type FindingRepo = ReturnType<typeof createFindingRepo>;
 
-function fromRow(row: FindingRow): Finding {
+/** A `findings` row (at least `data` and the lifecycle columns) as a Finding. */
+export function findingFromRow(row: FindingRow): Finding {
   const content = JSON.parse(row.data) as ReportedFinding;
   return {
     ...content,

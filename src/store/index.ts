@@ -3,6 +3,7 @@ import { openDb, type Db, type OpenDbOptions } from './db.ts';
 import { createFindingRepo } from './findings.ts';
 import { createItemRepo } from './items.ts';
 import { createOutboxRepo } from './outbox.ts';
+import { createSlackRepo } from './slack.ts';
 
 export interface RunRecord {
   id: number;
@@ -32,6 +33,7 @@ export function createStore(db: Db) {
     items: createItemRepo(db),
     findings: createFindingRepo(db),
     outbox: createOutboxRepo(db),
+    slack: createSlackRepo(db),
 
     /** Runs `fn` in one immediate transaction; it must not await. */
     transaction<T>(fn: () => T): T {

@@ -154,6 +154,57 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX work_items_removed_at ON work_items (removed_at) WHERE removed_at IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'slack: alert notices per finding (message ts for threads), prompts, user cache, digest snapshots',
+    sql: `
+      -- How each finding was announced: the alert message (outbox id, then its Slack ts), when, and
+      -- whether it was held (quiet hours) or left to the digest (channel cap).
+      CREATE TABLE finding_notices (
+        finding_id     TEXT PRIMARY KEY,
+        channel        TEXT NOT NULL,
+        state          TEXT NOT NULL,
+        outbox_id      INTEGER,
+        message_ts     TEXT,
+        notified_at    TEXT,
+        notify_count   INTEGER NOT NULL DEFAULT 0,
+        resolved_reply INTEGER
+      );
+      CREATE INDEX finding_notices_outbox ON finding_notices (outbox_id) WHERE outbox_id IS NOT NULL;
+      CREATE INDEX finding_notices_state ON finding_notices (state);
+
+      -- Compliance prompts: one row per finding asked about, batched per person per message.
+      CREATE TABLE prompts (
+        finding_id       TEXT PRIMARY KEY,
+        person           TEXT NOT NULL,
+        slack_user       TEXT NOT NULL,
+        outbox_id        INTEGER,
+        prompted_at      TEXT NOT NULL,
+        reminders        INTEGER NOT NULL DEFAULT 0,
+        last_reminded_at TEXT,
+        escalated_at     TEXT,
+        answered_at      TEXT,
+        answer           TEXT
+      );
+      CREATE INDEX prompts_open ON prompts (slack_user) WHERE answered_at IS NULL;
+
+      CREATE TABLE slack_users (
+        email      TEXT PRIMARY KEY,
+        user_id    TEXT,
+        checked_at TEXT NOT NULL
+      );
+
+      CREATE TABLE digest_snapshots (
+        week       TEXT NOT NULL,
+        project    TEXT NOT NULL,
+        rag        TEXT NOT NULL,
+        compliance REAL NOT NULL,
+        open       INTEGER NOT NULL,
+        PRIMARY KEY (week, project)
+      ) WITHOUT ROWID;
+
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -47,12 +47,35 @@ export function createOutboxRepo(db: Db) {
   const claim = db.prepare(
     "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state = 'pending'",
   );
+  const byKey = db.prepare('SELECT id FROM outbox WHERE dedupe_key = ?').pluck();
   const sent = db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, external_ref = ?, last_error = NULL WHERE id = ?");
   const retry = db.prepare("UPDATE outbox SET state = ?, next_attempt_at = ?, last_error = ? WHERE id = ?");
 
   return {
     enqueue(message: { dedupeKey: string; channel: string; kind: string; payload: unknown }, now: string): boolean {
       return insert.run(message.dedupeKey, message.channel, message.kind, JSON.stringify(message.payload), now, now).changes > 0;
+    },
+
+    /** Like `enqueue`, returning the message's id (the existing one when the key was already queued). */
+    add(message: { dedupeKey: string; channel: string; kind: string; payload: unknown }, now: string): { id: number; added: boolean } {
+      const r = insert.run(message.dedupeKey, message.channel, message.kind, JSON.stringify(message.payload), now, now);
+      if (r.changes > 0) return { id: Number(r.lastInsertRowid), added: true };
+      return { id: Number(byKey.get(message.dedupeKey)), added: false };
+    },
+
+    byKey(dedupeKey: string): OutboxMessage | undefined {
+      const row = db.prepare('SELECT * FROM outbox WHERE dedupe_key = ?').get(dedupeKey) as OutboxRow | undefined;
+      return row ? fromRow(row) : undefined;
+    },
+
+    get(id: number): OutboxMessage | undefined {
+      const row = db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+      return row ? fromRow(row) : undefined;
+    },
+
+    /** Puts a message back in the queue unchanged (e.g. its thread parent is not posted yet). */
+    defer(id: number, nextAttemptAt: string): void {
+      db.prepare("UPDATE outbox SET state = 'pending', attempts = MAX(attempts - 1, 0), next_attempt_at = ? WHERE id = ?").run(nextAttemptAt, id);
     },
 
     due(now: string, limit = 100): OutboxMessage[] {
@@ -78,6 +101,13 @@ export function createOutboxRepo(db: Db) {
       return db
         .prepare("UPDATE outbox SET state = 'uncertain', last_error = 'interrupted while sending' WHERE state = 'sending'")
         .run().changes;
+    },
+
+    /** Messages per state, for reporting what is still queued, failed or uncertain. */
+    counts(): Record<OutboxState, number> {
+      const out: Record<OutboxState, number> = { pending: 0, sending: 0, sent: 0, failed: 0, uncertain: 0 };
+      for (const r of db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as Array<{ state: OutboxState; n: number }>) out[r.state] = r.n;
+      return out;
     },
 
     list(state?: OutboxState): OutboxMessage[] {

@@ -1,6 +1,6 @@
 import { evaluate, type EvaluationSummary } from '../engine/evaluate.ts';
 import { deliverOutbox, type DeliveryTally } from '../notify/deliver.ts';
-import { buildAlerts, enqueueMessages, formatInZone } from '../notify/notify.ts';
+import { notifyCycle, type CycleNotifySummary } from '../notify/cycle.ts';
 import { syncSource, type SourceSyncResult } from '../sync/sync.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { Runtime } from './runtime.ts';
@@ -14,6 +14,10 @@ export interface CycleSummary {
   evaluation: EvaluationSummary | null;
   messages: number;
   delivery: DeliveryTally | null;
+  /** What the notify step did: alerts, holds, overflow, thread replies, prompts, user look-ups. */
+  notify: CycleNotifySummary | null;
+  /** Messages kept in the outbox after this cycle: waiting for a retry, failed, or uncertain after a crash. */
+  outbox: { pending: number; failed: number; uncertain: number } | null;
 }
 
 /** One worker cycle: sync every source, evaluate the rules, announce what changed. */
@@ -22,7 +26,7 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
   const started = performance.now();
   const startedAt = clock.now();
   const runId = store.startRun('cycle', startedAt.toISOString());
-  const summary: CycleSummary = { runId, ok: true, error: null, seconds: 0, sync: [], evaluation: null, messages: 0, delivery: null };
+  const summary: CycleSummary = { runId, ok: true, error: null, seconds: 0, sync: [], evaluation: null, messages: 0, delivery: null, notify: null, outbox: null };
   try {
     summary.sync = await syncAll(rt, { signal });
     if (signal?.aborted) throw new Error('stopped before evaluation');
@@ -35,9 +39,11 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
       log,
       runId,
     });
-    const messages = buildAlerts(store, runId, config, formatInZone(startedAt, config.timezone));
-    summary.messages = enqueueMessages(store, messages, 'alerts', `alerts:run-${runId}`, clock);
-    summary.delivery = await deliverOutbox({ store, transport: rt.transport, clock, log });
+    summary.notify = await notifyCycle(rt, runId, startedAt);
+    summary.messages = summary.notify.messages;
+    summary.delivery = await deliverOutbox({ store, transport: rt.transport, clock, log, pacer: rt.pacer });
+    const kept = store.outbox.counts();
+    summary.outbox = { pending: kept.pending, failed: kept.failed, uncertain: kept.uncertain };
   } catch (err) {
     summary.ok = false;
     summary.error = errorMessage(err);

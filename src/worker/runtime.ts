@@ -7,6 +7,10 @@ import type { AnyRule } from '../engine/rule.ts';
 import { createEvaluatorState, type EvaluatorState } from '../engine/evaluate.ts';
 import { ruleSetup, type RuleSetup } from '../engine/setup.ts';
 import { createConsoleTransport } from '../notify/transports/console.ts';
+import { createChannelPacer, type ChannelPacer } from '../notify/deliver.ts';
+import type { DigestExtensions } from '../notify/digest.ts';
+import { createMentionResolver, type MentionResolver } from '../notify/mentions.ts';
+import { createSlackApi, type SlackApiCall } from '../notify/slack-api.ts';
 import { createSlackWebTransport } from '../notify/transports/slack-web.ts';
 import type { Transport } from '../notify/transports/transport.ts';
 import { openStore, type OpenedStore } from '../store/index.ts';
@@ -28,6 +32,18 @@ export interface Runtime {
   clock: Clock;
   log: Logger;
   dataDir: string;
+  /** The Slack Web API with the bot token; absent in console mode. */
+  slackApi: (SlackApiCall & { calls: () => number }) | undefined;
+  /** True when messages reach a real Slack app (buttons work); false in console mode. */
+  interactive: boolean;
+  mentions: MentionResolver;
+  /** One message per second per channel, across cycles. */
+  pacer: ChannelPacer;
+  /**
+   * Digest sections provided by other modules (alignment %, effort by objective, forecasts); a
+   * section is shown when its provider is set and returns data. src/alignment plugs in here.
+   */
+  extensions: DigestExtensions;
 }
 
 export interface RuntimeOptions {
@@ -37,6 +53,8 @@ export interface RuntimeOptions {
   /** Take the single-writer lock on the store (worker, sync, check). */
   lock?: boolean;
   transport?: Transport;
+  /** Overrides the Slack Web API caller (tests, bench). */
+  slackApi?: SlackApiCall & { calls: () => number };
   cwd?: string;
 }
 
@@ -55,6 +73,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return def.create(source, { clock, log: log.child({ source: source.id }) });
   });
   const store = openStore(dbPath, { lock: options.lock ?? false });
+  const interactive = slackMode(config) !== 'console' && Boolean(config.slack.botToken);
+  const slackApi = options.slackApi ?? (interactive ? createSlackApi({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken! }) : undefined);
   return {
     config,
     store,
@@ -62,10 +82,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     rules: builtInRules,
     ruleSetup: ruleSetup(config, builtInRules),
     evaluatorState: createEvaluatorState(),
-    transport: options.transport ?? createTransport(config, dataDir),
+    transport: options.transport ?? createTransport(config, dataDir, slackApi),
     clock,
     log,
     dataDir,
+    slackApi,
+    interactive,
+    mentions: createMentionResolver({ store, slack: config.slack, clock, log, api: slackApi }),
+    pacer: createChannelPacer(),
+    extensions: {},
   };
 }
 
@@ -76,8 +101,8 @@ export function slackMode(config: Config): 'socket' | 'http' | 'console' {
   return config.slack.appToken ? 'socket' : 'http';
 }
 
-function createTransport(config: Config, dataDir: string): Transport {
+function createTransport(config: Config, dataDir: string, api: SlackApiCall | undefined): Transport {
   const mode = slackMode(config);
   if (mode === 'console' || !config.slack.botToken) return createConsoleTransport({ outDir: join(dataDir, 'outbox') });
-  return createSlackWebTransport({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken });
+  return createSlackWebTransport({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken, ...(api ? { api } : {}) });
 }

@@ -43,6 +43,8 @@ const CASES: BenchCase[] = [
   { name: 'ado-sync', file: 'cases/ado-sync.ts', n: 100_000, target: { maxBaselineRatio: 1.5, maxPeakRssMb: 400 }, baseline: 'ado-baseline' },
   { name: 'jira-baseline', file: 'cases/jira-baseline.ts', n: 100_000, target: {} },
   { name: 'jira-sync', file: 'cases/jira-sync.ts', n: 100_000, target: { maxPeakRssMb: 400, maxBaselineRatio: 1.5 }, baseline: 'jira-baseline' },
+  // 10,000 new findings, 200 channels, 2,000 people: time to build every message (delivery is paced separately).
+  { name: 'slack-notify', file: 'cases/slack-notify.ts', n: 10_000, target: { maxSeconds: 2, maxPeakRssMb: 400 } },
 ];
 
 function runCase(c: BenchCase, n: number): Promise<CaseResult> {

@@ -59,8 +59,23 @@ export function renderCycle(s: CycleSummary, mode: string): string {
     );
   }
   if (s.delivery) {
-    lines.push(`  notify  ${plural(s.messages, 'message')} queued, ${s.delivery.sent} delivered via ${mode}` +
+    const n = s.notify;
+    const parts = n
+      ? [
+          n.alerts ? plural(n.alerts, 'alert') : '',
+          n.resolvedReplies ? plural(n.resolvedReplies, 'thread reply', 'thread replies') : '',
+          n.prompts.messages ? plural(n.prompts.messages, 'prompt DM') : '',
+          n.held ? `${n.held} held for quiet hours` : '',
+          n.overflow ? `${n.overflow} left to the digest` : '',
+        ].filter(Boolean)
+      : [];
+    lines.push(`  notify  ${plural(s.messages, 'message')} queued${parts.length ? ` (${parts.join(', ')})` : ''}, ${s.delivery.sent} delivered via ${mode}` +
       (s.delivery.retrying ? `, ${s.delivery.retrying} to retry` : '') + (s.delivery.failed ? `, ${s.delivery.failed} failed` : ''));
+  }
+  if (s.outbox && (s.outbox.failed > 0 || s.outbox.uncertain > 0)) {
+    lines.push(
+      `  outbox  ${s.outbox.failed} failed, ${s.outbox.uncertain} uncertain (interrupted mid-send) kept in the outbox table with their errors; ${s.outbox.pending} waiting for a retry`,
+    );
   }
   if (s.error) lines.push(`  error   ${s.error}`);
   if (s.sync.some((r) => r.quarantined > 0)) lines.push('  see quarantined payloads with: pmo-bot items --quarantined');

@@ -1,5 +1,5 @@
 import { SEVERITY_RANK, type Finding, type Severity } from '../../model/finding.ts';
-import { SLACK_LIMITS, escapeMrkdwn, mrkdwnLink, truncate, type Block, type SlackMessage } from '../message.ts';
+import { SLACK_LIMITS, escapeMrkdwn, mention, mrkdwnLink, truncate, type Block, type SlackMessage } from '../message.ts';
 
 export const SEVERITY_EMOJI: Record<Severity, string> = {
   critical: ':red_circle:',
@@ -14,13 +14,24 @@ export interface ChannelAlerts {
   counts: Record<Severity, number>;
   resolved: Finding[];
   resolvedCount: number;
+  /** Findings over the channel cap, left to the weekly digest. */
+  overflow?: number;
+  /** Findings announced again (still-open critical, re-opened after the cool-down), by id. */
+  repeated?: ReadonlySet<string>;
 }
+
+/** Why a finding is in an alert: first seen, re-opened, or a scheduled reminder of an open critical one. */
+export type AlertReason = 'new' | 'reopened' | 'reminder';
 
 export interface AlertContext {
   /** When the cycle ran, already formatted in the configured timezone. */
   cycleAt: string;
   /** What to tell readers to see everything. */
   moreHint: string;
+  /** The owner's Slack user id, when known (a mention instead of a name). */
+  userOf?: (email: string) => string | null | undefined;
+  /** Value of a "Show all" button (the alert's outbox key); no button without it (console). */
+  showAllValue?: string;
 }
 
 /** The short name people recognise (PAY-123, 4711, a person's name), not the store's `source:key`. */
@@ -46,16 +57,24 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-function findingLine(f: Finding): string {
+function ownerText(f: Finding, ctx: AlertContext): string {
+  if (!f.owner) return ' · no owner';
+  const id = f.owner.email && ctx.userOf ? ctx.userOf(f.owner.email) : null;
+  return ` · owner ${mention(id, f.owner.name)}`;
+}
+
+/** One finding as a mrkdwn line: severity, linked key, message, rule, project and owner. */
+export function findingLine(f: Finding, ctx: AlertContext, repeated = false): string {
   const name = displayKey(f);
   const link = mrkdwnLink(f.url, name);
   // Messages name their subject first; the linked name replaces it rather than repeating it.
   const rest = f.message.startsWith(`${name} `) ? f.message.slice(name.length + 1) : f.message;
-  const owner = f.owner ? ` · owner ${escapeMrkdwn(f.owner.name)}` : ' · no owner';
+  const owner = ownerText(f, ctx);
   const where = f.project ? ` · ${escapeMrkdwn(f.project)}` : '';
   const links = evidenceLinks(f);
+  const again = repeated ? ` · :repeat: open since ${f.firstSeenAt.slice(0, 10)}` : '';
   return truncate(
-    `${SEVERITY_EMOJI[f.severity]} *${link}* ${escapeMrkdwn(rest)}${links ? `: ${links}` : ''}\n_${f.ruleId}${where}${owner}_`,
+    `${SEVERITY_EMOJI[f.severity]} *${link}* ${escapeMrkdwn(rest)}${links ? `: ${links}` : ''}\n_${f.ruleId}${where}${owner}${again}_`,
     SLACK_LIMITS.sectionText,
   );
 }
@@ -71,19 +90,29 @@ function countsLine(counts: Record<Severity, number>): string {
 export function alertMessage(a: ChannelAlerts, ctx: AlertContext): SlackMessage {
   const total = a.counts.critical + a.counts.warning + a.counts.info;
   const blocks: Block[] = [];
+  const repeated = a.repeated?.size ?? 0;
   const title =
-    total > 0 ? `${total} new finding${total === 1 ? '' : 's'}` : `${a.resolvedCount} finding${a.resolvedCount === 1 ? '' : 's'} resolved`;
+    total === 0
+      ? `${a.resolvedCount} finding${a.resolvedCount === 1 ? '' : 's'} resolved`
+      : repeated === 0
+        ? `${total} new finding${total === 1 ? '' : 's'}`
+        : `${total} open finding${total === 1 ? '' : 's'} (${total - repeated} new)`;
   blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(`pmo-bot · ${title}`, SLACK_LIMITS.headerText), emoji: true } });
   const summary = [total > 0 ? countsLine(a.counts) : null, `cycle ${ctx.cycleAt}`].filter(Boolean).join('  ·  ');
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: summary }] });
 
-  for (const f of a.shown) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: findingLine(f) } });
-  const hidden = total - a.shown.length;
-  if (hidden > 0) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: `…and ${hidden} more. ${ctx.moreHint}` },
-    });
+  for (const f of a.shown) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: findingLine(f, ctx, a.repeated?.has(f.id) ?? false) } });
+  const overflow = a.overflow ?? 0;
+  const hidden = total - a.shown.length - overflow;
+  const more: string[] = [];
+  if (hidden > 0) more.push(`…and ${hidden} more.${ctx.showAllValue ? '' : ` ${ctx.moreHint}`}`);
+  if (overflow > 0) more.push(`${overflow} more over this channel's limit go to the weekly digest.`);
+  if (more.length > 0) {
+    const section: Block = { type: 'section', text: { type: 'mrkdwn', text: more.join(' ') } };
+    if (ctx.showAllValue && hidden > 0) {
+      section.accessory = { type: 'button', action_id: 'pmo_show_all', text: { type: 'plain_text', text: 'Show all' }, value: ctx.showAllValue };
+    }
+    blocks.push(section);
   }
   if (a.resolvedCount > 0) {
     if (total > 0) blocks.push({ type: 'divider' });
