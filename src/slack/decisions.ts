@@ -1,5 +1,7 @@
 import type { Config } from '../config/schema.ts';
-import { resolveRules, overrideMatches } from '../engine/rule-config.ts';
+import { itemSubject } from '../engine/rule-config.ts';
+import type { RuleSetup } from '../engine/setup.ts';
+import { classify } from '../engine/type-mapping.ts';
 import type { AnyRule } from '../engine/rule.ts';
 import type { Connector, WriteBackChange } from '../model/connector.ts';
 import type { Finding, FixSpec } from '../model/finding.ts';
@@ -33,6 +35,8 @@ export interface DecisionDeps {
   log: Logger;
   connectors: readonly Connector[];
   rules: readonly AnyRule[];
+  /** The compiled rule configuration (presets, methodology, overrides, custom rules). */
+  ruleSetup: RuleSetup;
 }
 
 const actorTag = (a: Actor) => `slack:${a.userId}${a.email ? ` (${a.email})` : ''}`;
@@ -225,23 +229,24 @@ export function applyChange(item: WorkItem, change: WriteBackChange): WorkItem {
 }
 
 /** Runs the finding's rule, with the item's effective configuration, on the updated item alone. */
-function recheck(deps: DecisionDeps, f: Finding, item: WorkItem): boolean {
-  const rule = deps.rules.find((r) => r.meta.id === f.ruleId);
-  if (!rule) return false;
-  const matching = deps.config.overrides.filter((o) => overrideMatches(o.match, item));
-  const eff = resolveRules([rule], deps.config.rules, matching)[0];
+function recheck(deps: DecisionDeps, f: Finding, stored: WorkItem): boolean {
+  const { item, classes } = classify(deps.ruleSetup.typeMapping, stored);
+  const eff = deps.ruleSetup.plan.forSubject(itemSubject(item, classes)).find((e) => e.rule.meta.id === f.ruleId);
   if (!eff || eff.severity === 'off') return false;
   let reported = false;
-  const visitor = rule.create({
+  const visitor = eff.rule.create({
     options: eff.options,
     severity: eff.severity,
     now: deps.clock.now(),
     timezone: deps.config.timezone,
     lookup: { item: (key) => deps.store.items.get(key), sprint: (key) => deps.store.items.sprint(key) },
+    objectives: deps.ruleSetup.objectives,
+    recheckAt: () => undefined,
     report: (r) => {
       if ('key' in r.subject && r.subject.key === item.key) reported = true;
     },
   });
-  visitor.item?.(item);
+  // Only per-item verdicts can be re-checked on one item; aggregates wait for the next cycle.
+  visitor.item?.(item, classes);
   return reported;
 }

@@ -152,7 +152,7 @@ describe('pmo-bot CLI end to end (child processes)', () => {
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: pmo-bot ${command}`));
     }
-  });
+  }, 120_000);
 
   it('refuses a file that is not SQLite (exit 1, one line, file untouched)', () => {
     const dir = scratch();

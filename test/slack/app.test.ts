@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { builtInRules } from '../../rules/api.ts';
+import { ruleSetup } from '../../src/engine/setup.ts';
 import { ConfigSchema, type ConfigInput } from '../../src/config/schema.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
 import type { WorkItem } from '../../src/model/work-item.ts';
@@ -66,7 +67,7 @@ async function setup(
   const transport = createSlackWebTransport({ apiUrl: fake.url, botToken: 'xoxb-test-token', api });
   const mentions = createMentionResolver({ store, slack: config.slack, clock, log, api });
   const pacer = createChannelPacer(0);
-  const deps = { store, config, clock, log, connectors: [connector], rules: builtInRules, transport, pacer, mentions };
+  const deps = { store, config, clock, log, connectors: [connector], rules: builtInRules, ruleSetup: ruleSetup(config, builtInRules), transport, pacer, mentions };
   const handle = createSlackApp(config, deps, { port: 0, processBeforeResponse: appOptions.processBeforeResponse ?? true, retries: 0 });
   const { port } = await handle.start();
   return (running = {
@@ -355,7 +356,7 @@ describe('modes', () => {
     const cfg = ConfigSchema.parse(base);
     const clock = { now: () => new Date(NOW) };
     const log = silentLogger();
-    return { store, config: cfg, clock, log, connectors: [], rules: builtInRules, transport: { name: 'x', send: async () => ({ ref: null }) }, pacer: createChannelPacer(), mentions: createMentionResolver({ store, slack: cfg.slack, clock, log }) };
+    return { store, config: cfg, clock, log, connectors: [], rules: builtInRules, ruleSetup: ruleSetup(cfg, builtInRules), transport: { name: 'x', send: async () => ({ ref: null }) }, pacer: createChannelPacer(), mentions: createMentionResolver({ store, slack: cfg.slack, clock, log }) };
   };
 
   it('uses Socket Mode when an app token is configured, HTTP otherwise, and refuses incomplete settings', () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { builtInRules } from '../../rules/api.ts';
+import { ruleSetup } from '../../src/engine/setup.ts';
 import { ConfigSchema } from '../../src/config/schema.ts';
 import { createChannelPacer } from '../../src/notify/deliver.ts';
 import { createMentionResolver } from '../../src/notify/mentions.ts';
@@ -43,6 +44,7 @@ describe('Socket Mode (the real @slack/socket-mode client against a local WebSoc
       log,
       connectors: [],
       rules: builtInRules,
+      ruleSetup: ruleSetup(config, builtInRules),
       transport: createSlackWebTransport({ apiUrl: fake.url, botToken: 'xoxb-sock' }),
       pacer: createChannelPacer(0),
       mentions: createMentionResolver({ store, slack: config.slack, clock, log }),

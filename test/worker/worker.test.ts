@@ -42,7 +42,7 @@ describe('worker', () => {
 
     expect(worker.stats.failedCycles).toBe(1);
     expect(worker.stats.lastCycle?.ok).toBe(true);
-    expect(sent).toEqual(['#pmo-alerts']);
+    expect(sent).toEqual(['#pmo-alerts', '@ada@acme.example']);
     expect(logs.some((l) => l.includes('Cycle failed') && l.includes('"failedCycles":1'))).toBe(true);
     expect(() => rt.store.items.count()).toThrow(/not open/);
   });
