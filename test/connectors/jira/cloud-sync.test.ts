@@ -206,4 +206,40 @@ describe('Jira Cloud sync', () => {
     expect(h.logs.join('\n')).not.toContain(API_TOKEN);
     expect(h.logs.join('\n')).not.toContain(Buffer.from(`pmo-bot@acme.example:${API_TOKEN}`).toString('base64'));
   });
+
+  it('resumes a full sync that failed midway from its watermark, then finishes it and reconciles', async () => {
+    const h = harness(cloudConfig({ maxAttempts: 2 }));
+    mockCloudPreamble(nock(CLOUD))
+      .post('/rest/api/3/search/jql', (b: SearchBody) => b.nextPageToken === undefined)
+      .reply(200, fixture('cloud/search-page-1.json'))
+      .post('/rest/api/3/changelog/bulkfetch')
+      .reply(200, fixture('cloud/bulk-changelog.json'))
+      .get('/rest/api/3/status')
+      .reply(200, fixture('cloud/status.json'))
+      .post('/rest/api/3/search/jql', (b: SearchBody) => b.nextPageToken === 'CAEaAggD')
+      .times(2)
+      .reply(502, 'Bad Gateway', { 'Content-Type': 'text/plain' });
+    const s = store();
+
+    const crashed = await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+    const afterCrash = s.syncState('acme');
+
+    expect(crashed).toMatchObject({ ok: false, upserted: 2 });
+    expect(afterCrash).toMatchObject({ cursor: 'full', lastFullSyncAt: null });
+    expect(JSON.parse(afterCrash.watermark ?? '{}')).toMatchObject({ updated: '2026-11-18T15:40:00.000Z' });
+
+    let jql = '';
+    mockCloudPreamble(nock(CLOUD))
+      .post('/rest/api/3/search/jql', (b: SearchBody) => ((jql = b.jql), b.fields.length > 1))
+      .reply(200, fixture('cloud/search-page-2.json'))
+      .post('/rest/api/3/search/jql', (b: SearchBody) => b.fields.length === 1)
+      .reply(200, fixture('cloud/search-ids.json'));
+    const resumed = await syncSource(harness(cloudConfig()).connector, { store: s, clock: h.clock, log: h.log });
+
+    // From PAY-2's updated (15:40 on the 18th) to 09:00 on the 21st: 3,920 minutes, plus 5 of overlap.
+    expect(jql).toBe('(project in ("PAY")) AND updated >= -3925m ORDER BY updated ASC, key ASC');
+    expect(resumed).toMatchObject({ ok: true, upserted: 1, removed: 1 });
+    expect(s.syncState('acme')).toMatchObject({ cursor: null, lastFullSyncAt: NOW });
+    expect([...s.items.iterate({ source: 'acme' })].map((i) => i.nativeKey)).toEqual(['PAY-1', 'PAY-3']);
+  });
 });
