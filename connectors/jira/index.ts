@@ -47,6 +47,8 @@ interface Mark {
   sprintsAt: string | null;
   /** Project → estimate field its boards use, learned when sprints are refreshed. */
   estimateByProject: Record<string, string>;
+  /** What was synced (scope, `since`, fields asked for): when it changes, the next sync is a full one. */
+  shape: string | null;
 }
 
 /** The cursor of a full pull that stopped midway: the next run continues and then reconciles. */
@@ -63,7 +65,7 @@ const BULK_CHANGELOG_ISSUES = 1000;
 const CHANGELOG_PAGE = 100;
 
 function emptyMark(): Mark {
-  return { updated: null, reconciledAt: null, sprintsAt: null, estimateByProject: {} };
+  return { updated: null, reconciledAt: null, sprintsAt: null, estimateByProject: {}, shape: null };
 }
 
 export function parseMark(watermark: string | null): Mark {
@@ -72,7 +74,7 @@ export function parseMark(watermark: string | null): Mark {
     const v = JSON.parse(watermark) as Partial<Mark>;
     const str = (x: unknown): string | null => (typeof x === 'string' && !Number.isNaN(Date.parse(x)) ? x : null);
     const est = typeof v.estimateByProject === 'object' && v.estimateByProject !== null ? v.estimateByProject : {};
-    return { updated: str(v.updated), reconciledAt: str(v.reconciledAt), sprintsAt: str(v.sprintsAt), estimateByProject: est };
+    return { updated: str(v.updated), reconciledAt: str(v.reconciledAt), sprintsAt: str(v.sprintsAt), estimateByProject: est, shape: typeof v.shape === 'string' ? v.shape : null };
   } catch {
     // A bare instant (older format or hand-edited state) is still a usable lower bound.
     return { ...emptyMark(), updated: Number.isNaN(Date.parse(watermark)) ? null : new Date(watermark).toISOString() };
@@ -133,6 +135,13 @@ interface PullContext {
 async function* pullPages(config: JiraSourceConfig, api: JiraApi, log: Logger, deps: JiraDeps, request: PullRequest): AsyncGenerator<PullPage> {
   const now = deps.clock.now();
   const mark = parseMark(request.state.watermark);
+  const shape = shapeOf(config);
+  if (mark.updated !== null && mark.shape !== shape) {
+    // A new project, JQL, `since` or field would otherwise only reach items edited from now on.
+    log.info({ was: mark.shape, now: shape }, 'Jira scope or fields changed since the last sync; taking everything in scope again');
+    mark.updated = null;
+  }
+  mark.shape = shape;
   const resumingFull = !request.full && request.state.cursor === FULL_IN_PROGRESS && mark.updated !== null;
   const full = mark.updated === null;
   let spent = api.policy.requests;
@@ -228,6 +237,10 @@ async function* pullPages(config: JiraSourceConfig, api: JiraApi, log: Logger, d
     log.debug({ keys: keys.length }, 'Reconciled Jira keys');
     yield { items: [], quarantined: [], sprints: [], removed: [], watermark: encodeMark(mark), cursor: null, requests: cost(), reconciled: keys };
   }
+}
+
+function shapeOf(config: JiraSourceConfig): string {
+  return JSON.stringify({ scope: scopeJql(config), since: config.since ?? null, fields: config.fields, extra: config.extraFields });
 }
 
 function projectOfScope(config: JiraSourceConfig, index: number): string {

@@ -63,6 +63,7 @@ describe('a kind: jira source through the real CLI (fake Jira Cloud on loopback)
       { source: 'acme', kind: 'jira', name: 'auth', ok: true, detail: 'authenticated as PMO Bot <bot@bench.example>' },
       { source: 'acme', kind: 'jira', name: 'project BEN', ok: true, detail: 'browse: yes; edit issues: yes; add comments: yes' },
       { source: 'acme', kind: 'jira', name: 'project OPS', ok: true, detail: 'browse: yes; edit issues: yes; add comments: yes' },
+      { source: 'acme', kind: 'jira', name: 'scope', ok: true, detail: 'project in ("BEN", "OPS") matches about 250 issues' },
       {
         source: 'acme',
         kind: 'jira',
@@ -70,7 +71,7 @@ describe('a kind: jira source through the real CLI (fake Jira Cloud on loopback)
         ok: true,
         detail: '6 fields; story points: Story point estimate (customfield_10016); sprint: Sprint (customfield_10020); epic link: none; flagged: Flagged (customfield_10021); start date: Start date (customfield_10015); acceptance criteria: none',
       },
-      { source: 'acme', kind: 'jira', name: 'rate limit', ok: true, detail: 'no rate-limit headers on 5 requests (well under the limits)' },
+      { source: 'acme', kind: 'jira', name: 'rate limit', ok: true, detail: 'no rate-limit headers on 6 requests (well under the limits)' },
     ]);
   });
 });

@@ -242,4 +242,19 @@ describe('Jira Cloud sync', () => {
     expect(s.syncState('acme')).toMatchObject({ cursor: null, lastFullSyncAt: NOW });
     expect([...s.items.iterate({ source: 'acme' })].map((i) => i.nativeKey)).toEqual(['PAY-1', 'PAY-3']);
   });
+
+  it('takes everything in scope again when the configured scope or fields change', async () => {
+    const { s } = await fullSync();
+    const h = harness(cloudConfig({ extraFields: ['Risk level', 'Start date'] }));
+    let jql = '';
+    mockCloudPreamble(nock(CLOUD))
+      .post('/rest/api/3/search/jql', (b: SearchBody) => ((jql = b.jql), true))
+      .reply(200, fixture('cloud/search-page-2.json'));
+
+    const result = await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(jql).toBe('(project in ("PAY")) ORDER BY updated ASC, key ASC');
+    expect(result).toMatchObject({ ok: true, upserted: 1, removed: 2 });
+    expect(h.logs.some((l) => l.includes('Jira scope or fields changed since the last sync'))).toBe(true);
+  });
 });

@@ -14,7 +14,8 @@ function quietConfig(over: Record<string, unknown> = {}) {
 async function run(h: ReturnType<typeof harness>) {
   const s = openStore(':memory:');
   // A stored watermark makes this an incremental sync (a first sync would also reconcile).
-  s.putSyncState({ source: 'acme', watermark: JSON.stringify({ updated: '2026-11-21T08:00:00.000Z', reconciledAt: '2026-11-21T08:00:00.000Z', sprintsAt: '2026-11-21T08:00:00.000Z', estimateByProject: {} }), cursor: null, lastFullSyncAt: null, lastSyncAt: null });
+  const shape = JSON.stringify({ scope: '(project = PAY)', since: null, fields: {}, extra: ['Risk level'] });
+  s.putSyncState({ source: 'acme', watermark: JSON.stringify({ updated: '2026-11-21T08:00:00.000Z', reconciledAt: '2026-11-21T08:00:00.000Z', sprintsAt: '2026-11-21T08:00:00.000Z', estimateByProject: {}, shape }), cursor: null, lastFullSyncAt: null, lastSyncAt: null });
   return syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
 }
 
