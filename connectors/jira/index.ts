@@ -25,7 +25,7 @@ import {
   type JiraHistory,
 } from './schema.ts';
 import { fromAgileSprint, sprintRecord } from './sprints.ts';
-import { writeBackJira } from './write-back.ts';
+import { createJiraWriteBack } from './write-back.ts';
 
 export { JiraSourceConfig } from './schema.ts';
 
@@ -103,11 +103,12 @@ export function createJiraConnector(config: JiraSourceConfig, deps: JiraDeps): C
     }
   }
 
+  const writeBack = createJiraWriteBack({ config, api, log, now: () => deps.clock.now().getTime() });
   return {
     id: config.id,
     kind: 'jira',
     pull,
-    writeBack: (nativeKey, change) => writeBackJira({ config, api, log }, nativeKey, change),
+    writeBack,
     check: () => checkJira({ config, api, log }),
   };
 }
