@@ -85,6 +85,20 @@ describe('Jira HTTP discipline', () => {
     expect(h.sleeps).toEqual([1000]);
   });
 
+  it('spreads the remaining budget until the reset when X-RateLimit-Remaining runs low', async () => {
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'), { 'X-RateLimit-Limit': '1000', 'X-RateLimit-Remaining': '100', 'X-RateLimit-Reset': '2026-11-21T09:01Z' })
+      .post('/rest/api/3/search/jql')
+      .reply(200, fixture('cloud/search-empty.json'));
+    const h = harness(quietConfig());
+
+    await run(h);
+
+    // 10 % left: 60 s to the reset over 100 requests.
+    expect(h.sleeps).toEqual([600]);
+  });
+
   it('stops at the request budget and resumes from its watermark next time', async () => {
     nock(CLOUD).get('/rest/api/3/field').reply(200, fixture('cloud/field.json'));
     const h = harness(quietConfig({ maxRequests: 1 }));
