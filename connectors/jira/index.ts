@@ -1,5 +1,6 @@
 import type { Connector, ConnectorDefinition, ConnectorDeps, PullPage, PullRequest, QuarantinedPayload } from '../../src/model/connector.ts';
 import type { Sprint, StatusCategory } from '../../src/model/work-item.ts';
+import { BudgetExceededError, ExternalHostError } from '../../src/http/policy.ts';
 import { PmoError } from '../../src/util/errors.ts';
 import type { Logger } from '../../src/util/log.ts';
 import { historyFieldResolver, type StatusCategoryOf } from './changelog.ts';
@@ -115,7 +116,9 @@ export function createJiraConnector(config: JiraSourceConfig, deps: JiraDeps): C
 
 /** A concise, credential-free error naming the source and what Jira said. */
 function failure(config: JiraSourceConfig, api: JiraApi, what: string, err: unknown): PmoError {
-  if (err instanceof PmoError && err.code !== 'EXTERNAL_HOST') return err;
+  // The budget error already names the source; our own findings get its id in front.
+  if (err instanceof BudgetExceededError) return err;
+  if (err instanceof PmoError && !(err instanceof ExternalHostError)) return new PmoError(err.code, `${config.id}: ${api.redact(err.message)}`, { cause: err });
   const f = describeJiraFailure(err, api.redact);
   const status = f.status === null ? '' : ` (HTTP ${f.status})`;
   const hint = f.kind === 'auth' ? '; check the credentials in sources[].auth' : f.kind === 'forbidden' ? '; the account lacks permission' : '';
@@ -226,9 +229,8 @@ async function* pullPages(config: JiraSourceConfig, api: JiraApi, log: Logger, d
       startAt = page.nextStartAt(startAt);
     }
   }
-  if (firstPage) {
-    // Every scope was refused: still commit the refreshed sprints and field state.
-    yield { items: [], quarantined: [], sprints: agileSprints, removed: [], watermark: encodeMark(mark), cursor: null, requests: cost() };
+  if (scopes.length > 1 && scopeFailures === scopes.length - 1) {
+    throw new PmoError('EXTERNAL_HOST', `Jira refused every configured project (${config.projects.join(', ')}); see the log for each reason`);
   }
 
   const reconcileDue = !keysSeen && scopeFailures === 0 && (resumingFull || hoursSince(mark.reconciledAt, now) >= config.reconcileEveryHours);
@@ -240,7 +242,8 @@ async function* pullPages(config: JiraSourceConfig, api: JiraApi, log: Logger, d
   }
 }
 
-function shapeOf(config: JiraSourceConfig): string {
+/** Fingerprint of what a sync covers; exported for tests that seed a stored watermark. */
+export function shapeOf(config: JiraSourceConfig): string {
   return JSON.stringify({ scope: scopeJql(config), since: config.since ?? null, fields: config.fields, extra: config.extraFields });
 }
 

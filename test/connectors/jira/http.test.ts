@@ -2,6 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { syncSource } from '../../../src/sync/sync.ts';
+import { shapeOf } from '../../../connectors/jira/index.ts';
 import { CLOUD, cloudConfig, fixture, harness, useHttpMock } from './helpers.ts';
 
 useHttpMock();
@@ -11,10 +12,10 @@ function quietConfig(over: Record<string, unknown> = {}) {
   return cloudConfig({ projects: [], jql: 'project = PAY', sprintRefreshMinutes: 100_000, reconcileEveryHours: 100_000, ...over });
 }
 
-async function run(h: ReturnType<typeof harness>) {
+async function run(h: ReturnType<typeof harness>, config = quietConfig()) {
   const s = openStore(':memory:');
   // A stored watermark makes this an incremental sync (a first sync would also reconcile).
-  const shape = JSON.stringify({ scope: '(project = PAY)', since: null, fields: {}, extra: ['Risk level'] });
+  const shape = shapeOf(config);
   s.putSyncState({ source: 'acme', watermark: JSON.stringify({ updated: '2026-11-21T08:00:00.000Z', reconciledAt: '2026-11-21T08:00:00.000Z', sprintsAt: '2026-11-21T08:00:00.000Z', estimateByProject: {}, shape }), cursor: null, lastFullSyncAt: null, lastSyncAt: null });
   return syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
 }
@@ -42,9 +43,10 @@ describe('Jira HTTP discipline', () => {
 
   it('retries 5xx with capped exponential backoff and gives up after maxAttempts with a clear error', async () => {
     nock(CLOUD).get('/rest/api/3/field').times(3).reply(500, { errorMessages: ['Internal server error'] });
-    const h = harness(quietConfig({ maxAttempts: 3 }));
+    const config = quietConfig({ maxAttempts: 3 });
+    const h = harness(config);
 
-    const result = await run(h);
+    const result = await run(h, config);
 
     // base 100 ms, jitter pinned at the middle: 75, 150.
     expect(h.sleeps).toEqual([75, 150]);
@@ -101,9 +103,10 @@ describe('Jira HTTP discipline', () => {
 
   it('stops at the request budget and resumes from its watermark next time', async () => {
     nock(CLOUD).get('/rest/api/3/field').reply(200, fixture('cloud/field.json'));
-    const h = harness(quietConfig({ maxRequests: 1 }));
+    const config = quietConfig({ maxRequests: 1 });
+    const h = harness(config);
 
-    const result = await run(h);
+    const result = await run(h, config);
 
     expect(result.ok).toBe(false);
     expect(result.error).toContain('request budget of 1 requests for this sync is spent');
@@ -122,10 +125,26 @@ describe('Jira HTTP discipline', () => {
       .reply(400, { errorMessages: ["The value 'SEC' does not exist for the field 'project'."], errors: {} });
     const h = harness(config);
 
-    const result = await run(h);
+    const result = await run(h, config);
 
     expect(result).toMatchObject({ ok: true, upserted: 1 });
     const refused = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'Jira refused this project; it is skipped (run `sync --full` once access is granted)');
     expect(refused).toMatchObject({ level: 'error', project: 'SEC', status: 400, reason: "The value 'SEC' does not exist for the field 'project'." });
+  });
+
+  it('fails the source when every project is refused', async () => {
+    const refused = { errorMessages: ['You do not have permission to view these issues.'], errors: {} };
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'))
+      .post('/rest/api/3/search/jql')
+      .times(3)
+      .reply(403, refused);
+    const config = cloudConfig({ projects: ['PAY', 'SEC'], sprintRefreshMinutes: 100_000, reconcileEveryHours: 100_000 });
+    const h = harness(config);
+
+    const result = await run(h, config);
+
+    expect(result).toMatchObject({ ok: false, error: 'acme: Jira refused every configured project (PAY, SEC); see the log for each reason' });
   });
 });
