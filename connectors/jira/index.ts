@@ -203,7 +203,9 @@ async function* pullPages(config: JiraSourceConfig, api: JiraApi, log: Logger, d
       const page = readSearchPage(api.deployment, raw);
       const { items, quarantined, sprints } = await mapPage(ctx, page.issues);
       for (const k of [...items.map((i) => i.nativeKey), ...quarantined.map((q) => q.nativeKey)]) keysSeen?.add(k);
-      const pageMax = maxUpdated(page.issues);
+      // Never past our own clock: one issue with a bogus future `updated` would otherwise shrink
+      // every later window to the overlap and skip real edits.
+      const pageMax = minIso(maxUpdated(page.issues), now.toISOString());
       if (pageMax !== null && (mark.updated === null || pageMax > mark.updated)) mark.updated = pageMax;
       const last = page.isLast(startAt);
       const lastOfAll = last && s === scopes.length - 1;
@@ -289,6 +291,10 @@ function maxUpdated(issues: unknown[]): string | null {
     if (max === null || iso > max) max = iso;
   }
   return max;
+}
+
+function minIso(a: string | null, b: string): string | null {
+  return a === null ? null : a < b ? a : b;
 }
 
 function nativeKeyOf(raw: unknown): string {

@@ -257,4 +257,17 @@ describe('Jira Cloud sync', () => {
     expect(result).toMatchObject({ ok: true, upserted: 1, removed: 2 });
     expect(h.logs.some((l) => l.includes('Jira scope or fields changed since the last sync'))).toBe(true);
   });
+
+  it('never moves the watermark past its own clock, whatever `updated` an issue claims', async () => {
+    const page = fixture<{ issues: Array<{ fields: Record<string, unknown> }> }>('cloud/search-page-2.json');
+    const issue = page.issues[0];
+    if (issue) issue.fields['updated'] = '2099-01-01T00:00:00.000+0000';
+    const h = harness(cloudConfig());
+    mockCloudPreamble(nock(CLOUD)).post('/rest/api/3/search/jql').reply(200, page);
+    const s = store();
+
+    await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(JSON.parse(s.syncState('acme').watermark ?? '{}')).toMatchObject({ updated: NOW });
+  });
 });
