@@ -234,6 +234,11 @@ async function* pullPages(config: JiraSourceConfig, api: JiraApi, log: Logger, d
   if (scopes.length > 1 && scopeFailures === scopes.length - 1) {
     throw new PmoError('EXTERNAL_HOST', `Jira refused every configured project (${config.projects.join(', ')}); see the log for each reason`);
   }
+  if (scopeFailures > 0) {
+    // The refused project ended the loop without a last page: close the pull (no full-sync mark,
+    // no reconciliation, since not every key was seen).
+    yield { items: [], quarantined: [], sprints: [], removed: [], watermark: encodeMark(mark), cursor: null, requests: cost() };
+  }
 
   const reconcileDue = !keysSeen && scopeFailures === 0 && (resumingFull || hoursSince(mark.reconciledAt, now) >= config.reconcileEveryHours);
   if (reconcileDue && !request.signal?.aborted) {

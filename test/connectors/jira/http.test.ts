@@ -128,6 +128,7 @@ describe('Jira HTTP discipline', () => {
     const result = await run(h, config);
 
     expect(result).toMatchObject({ ok: true, upserted: 1 });
+    expect(h.sleeps).toEqual([]);
     const refused = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'Jira refused this project; it is skipped (run `sync --full` once access is granted)');
     expect(refused).toMatchObject({ level: 'error', project: 'SEC', status: 400, reason: "The value 'SEC' does not exist for the field 'project'." });
   });
@@ -146,5 +147,30 @@ describe('Jira HTTP discipline', () => {
     const result = await run(h, config);
 
     expect(result).toMatchObject({ ok: false, error: 'acme: Jira refused every configured project (PAY, SEC); see the log for each reason' });
+  });
+
+  it('closes a full sync cleanly when one project is refused (no resume loop, no reconciliation)', async () => {
+    const config = cloudConfig({ projects: ['PAY', 'SEC'] });
+    const refused = { errorMessages: ["The value 'SEC' does not exist for the field 'project'."], errors: {} };
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'))
+      .get('/rest/agile/1.0/board')
+      .query(true)
+      .times(2)
+      .reply(200, { maxResults: 50, startAt: 0, total: 0, isLast: true, values: [] })
+      .post('/rest/api/3/search/jql', (b: { jql: string }) => b.jql.includes('"PAY", "SEC"'))
+      .reply(400, refused)
+      .post('/rest/api/3/search/jql', (b: { jql: string }) => b.jql.startsWith('(project in ("PAY"))'))
+      .reply(200, fixture('cloud/search-page-2.json'))
+      .post('/rest/api/3/search/jql', (b: { jql: string }) => b.jql.startsWith('(project in ("SEC"))'))
+      .reply(400, refused);
+    const h = harness(config);
+    const s = openStore(':memory:');
+
+    const result = await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(result).toMatchObject({ ok: true, upserted: 1, removed: 0 });
+    expect(s.syncState('acme')).toMatchObject({ cursor: null, lastFullSyncAt: null });
   });
 });
