@@ -227,8 +227,9 @@ export function createJiraApi(options: JiraClientOptions): JiraApi {
 
   const cloud: CloudClient | null = config.deployment === 'cloud' ? createCloudClient(wrapped) : null;
   const agile = createAgileClient(wrapped);
-  const raw = <T>(request: SendRequestOptions<T>): Promise<T> => wrapped.sendRequest(request);
-  const v2 = raw;
+  // Endpoints jira.js's released clients do not cover (Data Center v2; the Cloud search hot path):
+  // the same wrapped core client, without a response schema.
+  const v2 = <T>(request: SendRequestOptions<T>): Promise<T> => wrapped.sendRequest(request);
   const onlyCloud = (what: string): never => {
     throw new Error(`${what} is a Jira Cloud endpoint; this source is Data Center`);
   };
