@@ -270,4 +270,32 @@ describe('Jira Cloud sync', () => {
 
     expect(JSON.parse(s.syncState('acme').watermark ?? '{}')).toMatchObject({ updated: NOW });
   });
+
+  it("reads the estimate from the field the project's board estimates with when a site has several", async () => {
+    const config = fixture<{ estimation: { field: { fieldId: string; displayName: string } } }>('cloud/board-1-configuration.json');
+    config.estimation.field = { fieldId: 'customfield_10026', displayName: 'Story Points' };
+    const page = fixture<{ issues: Array<{ fields: Record<string, unknown> }> }>('cloud/search-page-2.json');
+    const issue = page.issues[0];
+    if (issue) Object.assign(issue.fields, { customfield_10016: 1, customfield_10026: 13 });
+    const h = harness(cloudConfig());
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'))
+      .get('/rest/agile/1.0/board')
+      .query(true)
+      .reply(200, fixture('cloud/boards-PAY.json'))
+      .get('/rest/agile/1.0/board/1/sprint')
+      .query(true)
+      .reply(200, fixture('cloud/sprints-board-1.json'))
+      .get('/rest/agile/1.0/board/1/configuration')
+      .reply(200, config)
+      .post('/rest/api/3/search/jql')
+      .reply(200, page);
+    const s = store();
+
+    await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(s.items.get('acme:PAY-3')?.estimate).toBe(13);
+    expect(JSON.parse(s.syncState('acme').watermark ?? '{}')).toMatchObject({ estimateByProject: { PAY: 'customfield_10026' } });
+  });
 });
