@@ -64,6 +64,8 @@ const BULK_CHANGELOG_ISSUES = 1000;
 // Per-issue changelog pages hold at most 100 entries
 // (https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issues/#api-rest-api-2-issue-issueidorkey-changelog-get).
 const CHANGELOG_PAGE = 100;
+// Issues re-read across each Data Center page boundary (5 % of a 100-issue page).
+const DC_PAGE_OVERLAP = 5;
 
 function emptyMark(): Mark {
   return { updated: null, reconciledAt: null, sprintsAt: null, estimateByProject: {}, shape: null };
@@ -281,7 +283,9 @@ function readSearchPage(deployment: 'cloud' | 'datacenter', raw: unknown): Searc
     nextPageToken: undefined,
     // Page by what the server returned (it clamps maxResults to jira.search.views.default.max).
     isLast: () => issues.length === 0 || startAt + issues.length >= total,
-    nextStartAt: () => startAt + issues.length,
+    // An issue edited while we page moves to the end of the `updated` order and shifts the rest
+    // left: re-read a few issues across each page boundary so such a shift skips nothing.
+    nextStartAt: () => startAt + issues.length - (issues.length > 2 * DC_PAGE_OVERLAP ? DC_PAGE_OVERLAP : 0),
   };
 }
 

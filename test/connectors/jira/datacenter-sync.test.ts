@@ -127,6 +127,32 @@ describe('Jira Data Center sync', () => {
     expect(s.items.get('corp:OPS-1')?.history.map((c) => c.field)).toEqual(['estimate', 'sprint', 'estimate']);
   });
 
+  it('re-reads a few issues across each page boundary, so an edit during paging cannot shift one out of sight', async () => {
+    const template = fixture<{ issues: Array<{ id: string; key: string; fields: Record<string, unknown>; changelog: unknown }> }>('datacenter/search-page-1.json').issues[1];
+    const issue = (n: number) => ({ ...template, id: String(30_000 + n), key: `OPS-${100 + n}`, changelog: { startAt: 0, maxResults: 0, total: 0, histories: [] } });
+    const starts: number[] = [];
+    nock(DC)
+      .get('/rest/api/2/field')
+      .reply(200, fixture('datacenter/field.json'))
+      .get('/rest/agile/1.0/board')
+      .query(true)
+      .reply(200, { maxResults: 50, startAt: 0, total: 0, isLast: true, values: [] })
+      .post('/rest/api/2/search', (b: DcSearchBody) => (starts.push(b.startAt), b.startAt === 0))
+      .reply(200, { startAt: 0, maxResults: 12, total: 20, issues: Array.from({ length: 12 }, (_, i) => issue(i)) })
+      .post('/rest/api/2/search', (b: DcSearchBody) => (starts.push(b.startAt), b.startAt === 7))
+      .reply(200, { startAt: 7, maxResults: 12, total: 20, issues: Array.from({ length: 12 }, (_, i) => issue(i + 7)) })
+      .post('/rest/api/2/search', (b: DcSearchBody) => (starts.push(b.startAt), b.startAt === 14))
+      .reply(200, { startAt: 14, maxResults: 12, total: 20, issues: Array.from({ length: 6 }, (_, i) => issue(i + 14)) });
+    const h = harness(dcConfig());
+    const s = openStore(':memory:');
+
+    const result = await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(starts.filter((x, i) => starts.indexOf(x) === i)).toEqual([0, 7, 14]);
+    expect(result).toMatchObject({ ok: true, fetched: 30, upserted: 30, quarantined: 0 });
+    expect(s.items.count({ source: 'corp' })).toBe(20);
+  });
+
   it('sends user name + password as Basic auth', async () => {
     const basic = `Basic ${Buffer.from('svc-pmo:hunter22').toString('base64')}`;
     nock(DC, { reqheaders: { authorization: basic } }).get('/rest/api/2/serverInfo').reply(200, fixture('datacenter/server-info.json')).get('/rest/api/2/myself').reply(401, { errorMessages: ['Basic auth is disabled'] });
