@@ -18,7 +18,7 @@ export const doctorCommand: Command = {
   usage: 'pmo-bot doctor [--source ID] [--json]',
   details: [
     'Runs every connector\'s own checks (for Jira: reachability, /myself, permission to browse each',
-    'project, field discovery, rate-limit headroom). Opens no store and writes nothing.',
+    'project, the scope JQL, field discovery, rate-limit headroom). Opens no store and writes nothing.',
     '--json prints an array of {source, kind, name, ok, detail}. Exit code 1 when any check failed.',
   ].join('\n'),
   options: { ...COMMON_OPTIONS, ...JSON_OPTION, source: { type: 'string' } },
