@@ -150,17 +150,7 @@ describe('Jira Cloud sync', () => {
     const { s, h } = await fullSync();
     const dayLater = fixedClock('2026-11-22T09:30:00.000Z');
     let idsBody: SearchBody | undefined;
-    nock(CLOUD)
-      .get('/rest/api/3/field')
-      .reply(200, fixture('cloud/field.json'))
-      .get('/rest/agile/1.0/board')
-      .query(true)
-      .reply(200, fixture('cloud/boards-PAY.json'))
-      .get('/rest/agile/1.0/board/1/sprint')
-      .query(true)
-      .reply(200, fixture('cloud/sprints-board-1.json'))
-      .get('/rest/agile/1.0/board/1/configuration')
-      .reply(200, fixture('cloud/board-1-configuration.json'))
+    mockCloudPreamble(nock(CLOUD))
       .post('/rest/api/3/search/jql', (b: SearchBody) => b.fields.length > 1)
       .reply(200, fixture('cloud/search-empty.json'))
       .post('/rest/api/3/search/jql', (b: SearchBody) => ((idsBody = b), b.fields.length === 1))
@@ -278,17 +268,7 @@ describe('Jira Cloud sync', () => {
     const issue = page.issues[0];
     if (issue) Object.assign(issue.fields, { customfield_10016: 1, customfield_10026: 13 });
     const h = harness(cloudConfig());
-    nock(CLOUD)
-      .get('/rest/api/3/field')
-      .reply(200, fixture('cloud/field.json'))
-      .get('/rest/agile/1.0/board')
-      .query(true)
-      .reply(200, fixture('cloud/boards-PAY.json'))
-      .get('/rest/agile/1.0/board/1/sprint')
-      .query(true)
-      .reply(200, fixture('cloud/sprints-board-1.json'))
-      .get('/rest/agile/1.0/board/1/configuration')
-      .reply(200, config)
+    mockCloudPreamble(nock(CLOUD), { boardConfiguration: config })
       .post('/rest/api/3/search/jql')
       .reply(200, page);
     const s = store();
