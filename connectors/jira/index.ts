@@ -123,7 +123,14 @@ function failure(config: JiraSourceConfig, api: JiraApi, what: string, err: unkn
   if (err instanceof PmoError && !(err instanceof ExternalHostError)) return new PmoError(err.code, `${config.id}: ${api.redact(err.message)}`, { cause: err });
   const f = describeJiraFailure(err, api.redact);
   const status = f.status === null ? '' : ` (HTTP ${f.status})`;
-  const hint = f.kind === 'auth' ? '; check the credentials in sources[].auth' : f.kind === 'forbidden' ? '; the account lacks permission' : '';
+  const hint =
+    f.kind === 'auth'
+      ? '; check the credentials in sources[].auth'
+      : f.kind === 'forbidden'
+        ? '; the account lacks permission'
+        : f.kind === 'payload'
+          ? '; is baseUrl the Jira site itself, not an SSO login page or a proxy?'
+          : '';
   return new PmoError('EXTERNAL_HOST', `${config.id}: Jira ${what} failed${status}: ${f.reason}${hint}`, { cause: err });
 }
 

@@ -173,4 +173,16 @@ describe('Jira HTTP discipline', () => {
     expect(result).toMatchObject({ ok: true, upserted: 1, removed: 0 });
     expect(s.syncState('acme')).toMatchObject({ cursor: null, lastFullSyncAt: null });
   });
+
+  it('names the likely cause when every answer is an HTML page', async () => {
+    nock(CLOUD).get('/rest/api/3/field').times(2).reply(200, '<html><body>Log in with SSO</body></html>', { 'Content-Type': 'text/html' });
+    const config = quietConfig({ maxAttempts: 2 });
+    const h = harness(config);
+
+    const result = await run(h, config);
+
+    expect(result.error).toBe(
+      'acme: Jira sync failed: Expected a JSON response to validate against the schema, got text/html; is baseUrl the Jira site itself, not an SSO login page or a proxy?',
+    );
+  });
 });
