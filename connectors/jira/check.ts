@@ -2,11 +2,13 @@ import type { DoctorCheck } from '../../src/model/connector.ts';
 import type { Logger } from '../../src/util/log.ts';
 import { describeJiraFailure, type JiraApi } from './client.ts';
 import { describeFieldMap, discoverFields } from './fields.ts';
+import { scopeJql } from './jql.ts';
 import { JiraField, JiraMyself, JiraPermissions, JiraServerInfo, type JiraSourceConfig } from './schema.ts';
 
 /**
  * `doctor` for a Jira source: reachability, auth (`/myself`), permission to browse each configured
- * project, the field discovery result and rate-limit headroom. Each check stands alone: one
+ * project, whether Jira accepts the scope JQL (and how many issues it matches), the field discovery
+ * result and rate-limit headroom. Each check stands alone: one
  * failure does not hide the others (except that nothing past auth can pass without it).
  */
 export async function checkJira(deps: { config: JiraSourceConfig; api: JiraApi; log: Logger }): Promise<DoctorCheck[]> {
@@ -53,6 +55,14 @@ export async function checkJira(deps: { config: JiraSourceConfig; api: JiraApi; 
     } catch (err) {
       checks.push(fail(`project ${project}`, err));
     }
+  }
+
+  const scope = scopeJql(config);
+  try {
+    const n = await api.count(scope);
+    checks.push({ name: 'scope', ok: true, detail: `${scope} matches ${n === null ? 'an unknown number of' : `${config.deployment === 'cloud' ? 'about ' : ''}${n.toLocaleString('en-US')}`} issues` });
+  } catch (err) {
+    checks.push(fail('scope', err));
   }
 
   try {

@@ -83,6 +83,8 @@ export interface JiraApi {
   sprints(boardId: number, startAt: number): Promise<unknown>;
   boardConfiguration(boardId: number): Promise<unknown>;
   permissions(projectKey: string): Promise<unknown>;
+  /** How many issues a JQL matches (Cloud: approximate-count; Data Center: the search's total). */
+  count(jql: string): Promise<number | null>;
   getIssueFields(key: string, fields: string[]): Promise<unknown>;
   editIssue(key: string, fields: Record<string, unknown>): Promise<void>;
   addComment(key: string, body: unknown): Promise<void>;
@@ -225,8 +227,9 @@ export function createJiraApi(options: JiraClientOptions): JiraApi {
 
   const cloud: CloudClient | null = config.deployment === 'cloud' ? createCloudClient(wrapped) : null;
   const agile = createAgileClient(wrapped);
-  const raw = <T>(request: SendRequestOptions<T>): Promise<T> => wrapped.sendRequest(request);
-  const v2 = raw;
+  // Endpoints jira.js's released clients do not cover (Data Center v2; the Cloud search hot path):
+  // the same wrapped core client, without a response schema.
+  const v2 = <T>(request: SendRequestOptions<T>): Promise<T> => wrapped.sendRequest(request);
   const onlyCloud = (what: string): never => {
     throw new Error(`${what} is a Jira Cloud endpoint; this source is Data Center`);
   };
@@ -272,6 +275,13 @@ export function createJiraApi(options: JiraClientOptions): JiraApi {
       cloud
         ? cloud.permissions.getMyPermissions({ projectKey, permissions: 'BROWSE_PROJECTS,EDIT_ISSUES,ADD_COMMENTS' })
         : v2({ url: '/rest/api/2/mypermissions', method: 'GET', searchParams: { projectKey, permissions: 'BROWSE_PROJECTS,EDIT_ISSUES,ADD_COMMENTS' } }),
+    count: async (jql) => {
+      const raw = cloud
+        ? await cloud.issueSearch.countIssues({ jql })
+        : await v2({ url: '/rest/api/2/search', method: 'POST', body: { jql, maxResults: 0, fields: ['key'] } });
+      const n = cloud ? (raw as { count?: unknown }).count : (raw as { total?: unknown }).total;
+      return typeof n === 'number' ? n : null;
+    },
     getIssueFields: (key, fields) =>
       cloud ? cloud.issues.getIssue({ issueIdOrKey: key, fields }) : v2({ url: `/rest/api/2/issue/${encodeURIComponent(key)}`, method: 'GET', searchParams: { fields: fields.join(',') } }),
     editIssue: async (key, fields) => {

@@ -1,5 +1,6 @@
 import type { Connector, ConnectorDefinition, ConnectorDeps, PullPage, PullRequest, QuarantinedPayload } from '../../src/model/connector.ts';
 import type { Sprint, StatusCategory } from '../../src/model/work-item.ts';
+import { BudgetExceededError, ExternalHostError } from '../../src/http/policy.ts';
 import { PmoError } from '../../src/util/errors.ts';
 import type { Logger } from '../../src/util/log.ts';
 import { historyFieldResolver, type StatusCategoryOf } from './changelog.ts';
@@ -25,7 +26,7 @@ import {
   type JiraHistory,
 } from './schema.ts';
 import { fromAgileSprint, sprintRecord } from './sprints.ts';
-import { writeBackJira } from './write-back.ts';
+import { createJiraWriteBack } from './write-back.ts';
 
 export { JiraSourceConfig } from './schema.ts';
 
@@ -47,6 +48,8 @@ interface Mark {
   sprintsAt: string | null;
   /** Project → estimate field its boards use, learned when sprints are refreshed. */
   estimateByProject: Record<string, string>;
+  /** What was synced (scope, `since`, fields asked for): when it changes, the next sync is a full one. */
+  shape: string | null;
 }
 
 /** The cursor of a full pull that stopped midway: the next run continues and then reconciles. */
@@ -61,9 +64,11 @@ const BULK_CHANGELOG_ISSUES = 1000;
 // Per-issue changelog pages hold at most 100 entries
 // (https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issues/#api-rest-api-2-issue-issueidorkey-changelog-get).
 const CHANGELOG_PAGE = 100;
+// Issues re-read across each Data Center page boundary (5 % of a 100-issue page).
+const DC_PAGE_OVERLAP = 5;
 
 function emptyMark(): Mark {
-  return { updated: null, reconciledAt: null, sprintsAt: null, estimateByProject: {} };
+  return { updated: null, reconciledAt: null, sprintsAt: null, estimateByProject: {}, shape: null };
 }
 
 export function parseMark(watermark: string | null): Mark {
@@ -72,7 +77,7 @@ export function parseMark(watermark: string | null): Mark {
     const v = JSON.parse(watermark) as Partial<Mark>;
     const str = (x: unknown): string | null => (typeof x === 'string' && !Number.isNaN(Date.parse(x)) ? x : null);
     const est = typeof v.estimateByProject === 'object' && v.estimateByProject !== null ? v.estimateByProject : {};
-    return { updated: str(v.updated), reconciledAt: str(v.reconciledAt), sprintsAt: str(v.sprintsAt), estimateByProject: est };
+    return { updated: str(v.updated), reconciledAt: str(v.reconciledAt), sprintsAt: str(v.sprintsAt), estimateByProject: est, shape: typeof v.shape === 'string' ? v.shape : null };
   } catch {
     // A bare instant (older format or hand-edited state) is still a usable lower bound.
     return { ...emptyMark(), updated: Number.isNaN(Date.parse(watermark)) ? null : new Date(watermark).toISOString() };
@@ -101,21 +106,31 @@ export function createJiraConnector(config: JiraSourceConfig, deps: JiraDeps): C
     }
   }
 
+  const writeBack = createJiraWriteBack({ config, api, log, now: () => deps.clock.now().getTime() });
   return {
     id: config.id,
     kind: 'jira',
     pull,
-    writeBack: (nativeKey, change) => writeBackJira({ config, api, log }, nativeKey, change),
+    writeBack,
     check: () => checkJira({ config, api, log }),
   };
 }
 
 /** A concise, credential-free error naming the source and what Jira said. */
 function failure(config: JiraSourceConfig, api: JiraApi, what: string, err: unknown): PmoError {
-  if (err instanceof PmoError && err.code !== 'EXTERNAL_HOST') return err;
+  // The budget error already names the source; our own findings get its id in front.
+  if (err instanceof BudgetExceededError) return err;
+  if (err instanceof PmoError && !(err instanceof ExternalHostError)) return new PmoError(err.code, `${config.id}: ${api.redact(err.message)}`, { cause: err });
   const f = describeJiraFailure(err, api.redact);
   const status = f.status === null ? '' : ` (HTTP ${f.status})`;
-  const hint = f.kind === 'auth' ? '; check the credentials in sources[].auth' : f.kind === 'forbidden' ? '; the account lacks permission' : '';
+  const hint =
+    f.kind === 'auth'
+      ? '; check the credentials in sources[].auth'
+      : f.kind === 'forbidden'
+        ? '; the account lacks permission'
+        : f.kind === 'payload'
+          ? '; is baseUrl the Jira site itself, not an SSO login page or a proxy?'
+          : '';
   return new PmoError('EXTERNAL_HOST', `${config.id}: Jira ${what} failed${status}: ${f.reason}${hint}`, { cause: err });
 }
 
@@ -133,6 +148,13 @@ interface PullContext {
 async function* pullPages(config: JiraSourceConfig, api: JiraApi, log: Logger, deps: JiraDeps, request: PullRequest): AsyncGenerator<PullPage> {
   const now = deps.clock.now();
   const mark = parseMark(request.state.watermark);
+  const shape = shapeOf(config);
+  if (mark.updated !== null && mark.shape !== shape) {
+    // A new project, JQL, `since` or field would otherwise only reach items edited from now on.
+    log.info({ was: mark.shape, now: shape }, 'Jira scope or fields changed since the last sync; taking everything in scope again');
+    mark.updated = null;
+  }
+  mark.shape = shape;
   const resumingFull = !request.full && request.state.cursor === FULL_IN_PROGRESS && mark.updated !== null;
   const full = mark.updated === null;
   let spent = api.policy.requests;
@@ -190,7 +212,9 @@ async function* pullPages(config: JiraSourceConfig, api: JiraApi, log: Logger, d
       const page = readSearchPage(api.deployment, raw);
       const { items, quarantined, sprints } = await mapPage(ctx, page.issues);
       for (const k of [...items.map((i) => i.nativeKey), ...quarantined.map((q) => q.nativeKey)]) keysSeen?.add(k);
-      const pageMax = maxUpdated(page.issues);
+      // Never past our own clock: one issue with a bogus future `updated` would otherwise shrink
+      // every later window to the overlap and skip real edits.
+      const pageMax = minIso(maxUpdated(page.issues), now.toISOString());
       if (pageMax !== null && (mark.updated === null || pageMax > mark.updated)) mark.updated = pageMax;
       const last = page.isLast(startAt);
       const lastOfAll = last && s === scopes.length - 1;
@@ -216,9 +240,13 @@ async function* pullPages(config: JiraSourceConfig, api: JiraApi, log: Logger, d
       startAt = page.nextStartAt(startAt);
     }
   }
-  if (firstPage) {
-    // Every scope was refused: still commit the refreshed sprints and field state.
-    yield { items: [], quarantined: [], sprints: agileSprints, removed: [], watermark: encodeMark(mark), cursor: null, requests: cost() };
+  if (scopes.length > 1 && scopeFailures === scopes.length - 1) {
+    throw new PmoError('EXTERNAL_HOST', `Jira refused every configured project (${config.projects.join(', ')}); see the log for each reason`);
+  }
+  if (scopeFailures > 0) {
+    // The refused project ended the loop without a last page: close the pull (no full-sync mark,
+    // no reconciliation, since not every key was seen).
+    yield { items: [], quarantined: [], sprints: [], removed: [], watermark: encodeMark(mark), cursor: null, requests: cost() };
   }
 
   const reconcileDue = !keysSeen && scopeFailures === 0 && (resumingFull || hoursSince(mark.reconciledAt, now) >= config.reconcileEveryHours);
@@ -228,6 +256,11 @@ async function* pullPages(config: JiraSourceConfig, api: JiraApi, log: Logger, d
     log.debug({ keys: keys.length }, 'Reconciled Jira keys');
     yield { items: [], quarantined: [], sprints: [], removed: [], watermark: encodeMark(mark), cursor: null, requests: cost(), reconciled: keys };
   }
+}
+
+/** Fingerprint of what a sync covers; exported for tests that seed a stored watermark. */
+export function shapeOf(config: JiraSourceConfig): string {
+  return JSON.stringify({ scope: scopeJql(config), since: config.since ?? null, fields: config.fields, extra: config.extraFields });
 }
 
 function projectOfScope(config: JiraSourceConfig, index: number): string {
@@ -257,7 +290,9 @@ function readSearchPage(deployment: 'cloud' | 'datacenter', raw: unknown): Searc
     nextPageToken: undefined,
     // Page by what the server returned (it clamps maxResults to jira.search.views.default.max).
     isLast: () => issues.length === 0 || startAt + issues.length >= total,
-    nextStartAt: () => startAt + issues.length,
+    // An issue edited while we page moves to the end of the `updated` order and shifts the rest
+    // left: re-read a few issues across each page boundary so such a shift skips nothing.
+    nextStartAt: () => startAt + issues.length - (issues.length > 2 * DC_PAGE_OVERLAP ? DC_PAGE_OVERLAP : 0),
   };
 }
 
@@ -272,6 +307,10 @@ function maxUpdated(issues: unknown[]): string | null {
     if (max === null || iso > max) max = iso;
   }
   return max;
+}
+
+function minIso(a: string | null, b: string): string | null {
+  return a === null ? null : a < b ? a : b;
 }
 
 function nativeKeyOf(raw: unknown): string {

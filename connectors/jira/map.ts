@@ -121,7 +121,8 @@ const Parent: Slice<ParentShape> = {
   },
 };
 
-const CATEGORY: Record<string, StatusCategory> = { new: 'todo', indeterminate: 'in_progress', done: 'done' };
+// Jira's status categories; "undefined" is Jira's own "No Category" (legacy statuses), counted as to do.
+const CATEGORY: Record<string, StatusCategory> = { new: 'todo', indeterminate: 'in_progress', done: 'done', undefined: 'todo' };
 
 export function statusCategory(key: string): StatusCategory | null {
   return CATEGORY[key] ?? null;
@@ -249,8 +250,8 @@ export function mapIssue(issue: JiraIssue, histories: readonly JiraHistory[], ct
   const flagged = Array.isArray(flaggedRaw) ? flaggedRaw.length > 0 : typeof flaggedRaw === 'string' ? flaggedRaw !== '' : flaggedRaw === true;
 
   const parent = read(f, 'parent', Parent, false);
-  const epicLink = map.epicLink === null ? null : read(f, map.epicLink, Text, false);
-  const parentLink = map.parentLink === null ? null : parentLinkKey(f[map.parentLink], map.parentLink);
+  const epicLink = map.epicLink === null ? null : linkKey(f[map.epicLink], map.epicLink);
+  const parentLink = map.parentLink === null ? null : linkKey(f[map.parentLink], map.parentLink);
   const parentIsEpic = parent !== null && (parent.fields?.issuetype?.hierarchyLevel === 1 || /^epic$/i.test(parent.fields?.issuetype?.name ?? ''));
   const epicKey = epicLink ?? (parentIsEpic ? (parent?.key ?? null) : null);
   const parentKey = parent?.key ?? epicLink ?? parentLink;
@@ -322,14 +323,14 @@ function parseSprintsField(f: Record<string, unknown>, id: string): ParsedSprint
   }
 }
 
-function parentLinkKey(raw: unknown, id: string): string | null {
+/** Epic Link / Parent Link: a key string, or an object with `key` (or `data.key` on some versions). */
+function linkKey(raw: unknown, id: string): string | null {
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'string') return raw;
   if (typeof raw === 'object' && raw !== null && typeof (raw as { key?: unknown }).key === 'string') return (raw as { key: string }).key;
-  // Advanced Roadmaps' Parent Link is an object with `data.key` on some versions.
   const data = (raw as { data?: { key?: unknown } }).data;
   if (typeof data?.key === 'string') return data.key;
-  throw new MappingError(`fields.${id}`, `unreadable parent link (got ${preview(raw)})`);
+  throw new MappingError(`fields.${id}`, `unreadable epic or parent link (got ${preview(raw)})`);
 }
 
 function descriptionText(raw: unknown): string | null {

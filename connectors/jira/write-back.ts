@@ -33,17 +33,32 @@ const ACCOUNT_ID = /^([0-9a-f]{24}|\d+:[0-9a-f-]{36})$/i;
 
 class Refused extends Error {}
 
-export async function writeBackJira(deps: WriteBackDeps, key: string, change: WriteBackChange): Promise<WriteBackResult> {
-  const { api, config, log } = deps;
-  const cloud = api.deployment === 'cloud';
-  let site: SiteFields | null = null;
-  const fields = async (): Promise<SiteFields> => {
-    if (site) return site;
-    const raw = await api.fields();
-    const list = Array.isArray(raw) ? raw.flatMap((f) => (JiraField.safeParse(f).success ? [JiraField.parse(f)] : [])) : [];
-    site = { list, map: discoverFields(list, config.fields, config.extraFields) };
+// A burst of Slack answers reuses one field discovery; a field added on the site shows up within this.
+const FIELDS_TTL_MS = 10 * 60_000;
+
+/** The connector's `writeBack`: one field-discovery cache shared by its calls. */
+export function createJiraWriteBack(deps: WriteBackDeps & { now?: () => number }): (key: string, change: WriteBackChange) => Promise<WriteBackResult> {
+  const now = deps.now ?? Date.now;
+  let cache: { at: number; site: Promise<SiteFields> } | null = null;
+  const fields = (): Promise<SiteFields> => {
+    if (cache && now() - cache.at < FIELDS_TTL_MS) return cache.site;
+    const site = deps.api.fields().then((raw) => {
+      const list = Array.isArray(raw) ? raw.flatMap((f) => (JiraField.safeParse(f).success ? [JiraField.parse(f)] : [])) : [];
+      return { list, map: discoverFields(list, deps.config.fields, deps.config.extraFields) };
+    });
+    cache = { at: now(), site };
+    // A failed discovery is not cached: the next answer tries again.
+    site.catch(() => {
+      if (cache?.site === site) cache = null;
+    });
     return site;
   };
+  return (key, change) => writeBackJira(deps, fields, key, change);
+}
+
+async function writeBackJira(deps: WriteBackDeps, fields: () => Promise<SiteFields>, key: string, change: WriteBackChange): Promise<WriteBackResult> {
+  const { api, log } = deps;
+  const cloud = api.deployment === 'cloud';
   try {
     const message = await apply(change);
     log.info({ item: key, field: change.field, actor: change.actor ?? null }, 'Wrote back to Jira');

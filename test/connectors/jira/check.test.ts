@@ -18,6 +18,8 @@ describe('Jira doctor checks', () => {
       .get('/rest/api/3/mypermissions')
       .query({ projectKey: 'WEB', permissions: 'BROWSE_PROJECTS,EDIT_ISSUES,ADD_COMMENTS' })
       .reply(200, fixture('cloud/mypermissions-WEB.json'))
+      .post('/rest/api/3/search/approximate-count', { jql: 'project in ("PAY", "WEB")' })
+      .reply(200, { count: 1234 })
       .get('/rest/api/3/field')
       .reply(200, fixture('cloud/field.json'), { 'X-RateLimit-Limit': '350', 'X-RateLimit-Remaining': '300', 'X-RateLimit-Reset': '2026-11-21T10:00Z' });
     const h = harness(cloudConfig({ projects: ['PAY', 'WEB'], fields: { flagged: 'Impediment' } }));
@@ -29,6 +31,7 @@ describe('Jira doctor checks', () => {
       { name: 'auth', ok: true, detail: 'authenticated as PMO Bot <pmo-bot@acme.example>' },
       { name: 'project PAY', ok: true, detail: 'browse: yes; edit issues: yes; add comments: yes' },
       { name: 'project WEB', ok: false, detail: 'no permission to browse this project' },
+      { name: 'scope', ok: true, detail: 'project in ("PAY", "WEB") matches about 1,234 issues' },
       {
         name: 'fields',
         ok: false,

@@ -64,16 +64,17 @@ describe('a kind: jira source through the real CLI (fake Jira Cloud on loopback)
         kind: 'jira',
         ok: true,
         checks: [
-            { name: 'reachable', ok: true, detail: `${site.url} answers: Jira 1001.0.0 (Cloud)` },
-            { name: 'auth', ok: true, detail: 'authenticated as PMO Bot <bot@bench.example>' },
-            { name: 'project BEN', ok: true, detail: 'browse: yes; edit issues: yes; add comments: yes' },
-            { name: 'project OPS', ok: true, detail: 'browse: yes; edit issues: yes; add comments: yes' },
-            {
-              name: 'fields',
-              ok: true,
-              detail: '6 fields; story points: Story point estimate (customfield_10016); sprint: Sprint (customfield_10020); epic link: none; flagged: Flagged (customfield_10021); start date: Start date (customfield_10015); acceptance criteria: none',
-            },
-            { name: 'rate limit', ok: true, detail: 'no rate-limit headers on 5 requests (well under the limits)' },
+          { name: 'reachable', ok: true, detail: `${site.url} answers: Jira 1001.0.0 (Cloud)` },
+          { name: 'auth', ok: true, detail: 'authenticated as PMO Bot <bot@bench.example>' },
+          { name: 'project BEN', ok: true, detail: 'browse: yes; edit issues: yes; add comments: yes' },
+          { name: 'project OPS', ok: true, detail: 'browse: yes; edit issues: yes; add comments: yes' },
+          { name: 'scope', ok: true, detail: 'project in ("BEN", "OPS") matches about 250 issues' },
+          {
+            name: 'fields',
+            ok: true,
+            detail: '6 fields; story points: Story point estimate (customfield_10016); sprint: Sprint (customfield_10020); epic link: none; flagged: Flagged (customfield_10021); start date: Start date (customfield_10015); acceptance criteria: none',
+          },
+          { name: 'rate limit', ok: true, detail: 'no rate-limit headers on 6 requests (well under the limits)' },
         ],
       },
     ]);

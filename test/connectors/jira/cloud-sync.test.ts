@@ -150,17 +150,7 @@ describe('Jira Cloud sync', () => {
     const { s, h } = await fullSync();
     const dayLater = fixedClock('2026-11-22T09:30:00.000Z');
     let idsBody: SearchBody | undefined;
-    nock(CLOUD)
-      .get('/rest/api/3/field')
-      .reply(200, fixture('cloud/field.json'))
-      .get('/rest/agile/1.0/board')
-      .query(true)
-      .reply(200, fixture('cloud/boards-PAY.json'))
-      .get('/rest/agile/1.0/board/1/sprint')
-      .query(true)
-      .reply(200, fixture('cloud/sprints-board-1.json'))
-      .get('/rest/agile/1.0/board/1/configuration')
-      .reply(200, fixture('cloud/board-1-configuration.json'))
+    mockCloudPreamble(nock(CLOUD))
       .post('/rest/api/3/search/jql', (b: SearchBody) => b.fields.length > 1)
       .reply(200, fixture('cloud/search-empty.json'))
       .post('/rest/api/3/search/jql', (b: SearchBody) => ((idsBody = b), b.fields.length === 1))
@@ -205,5 +195,87 @@ describe('Jira Cloud sync', () => {
     expect(s.items.count()).toBe(3);
     expect(h.logs.join('\n')).not.toContain(API_TOKEN);
     expect(h.logs.join('\n')).not.toContain(Buffer.from(`pmo-bot@acme.example:${API_TOKEN}`).toString('base64'));
+  });
+
+  it('resumes a full sync that failed midway from its watermark, then finishes it and reconciles', async () => {
+    const h = harness(cloudConfig({ maxAttempts: 2 }));
+    mockCloudPreamble(nock(CLOUD))
+      .post('/rest/api/3/search/jql', (b: SearchBody) => b.nextPageToken === undefined)
+      .reply(200, fixture('cloud/search-page-1.json'))
+      .post('/rest/api/3/changelog/bulkfetch')
+      .reply(200, fixture('cloud/bulk-changelog.json'))
+      .get('/rest/api/3/status')
+      .reply(200, fixture('cloud/status.json'))
+      .post('/rest/api/3/search/jql', (b: SearchBody) => b.nextPageToken === 'CAEaAggD')
+      .times(2)
+      .reply(502, 'Bad Gateway', { 'Content-Type': 'text/plain' });
+    const s = store();
+
+    const crashed = await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+    const afterCrash = s.syncState('acme');
+
+    expect(crashed).toMatchObject({ ok: false, upserted: 2 });
+    expect(afterCrash).toMatchObject({ cursor: 'full', lastFullSyncAt: null });
+    expect(JSON.parse(afterCrash.watermark ?? '{}')).toMatchObject({ updated: '2026-11-18T15:40:00.000Z' });
+
+    let jql = '';
+    mockCloudPreamble(nock(CLOUD))
+      .post('/rest/api/3/search/jql', (b: SearchBody) => ((jql = b.jql), b.fields.length > 1))
+      .reply(200, fixture('cloud/search-page-2.json'))
+      .post('/rest/api/3/search/jql', (b: SearchBody) => b.fields.length === 1)
+      .reply(200, fixture('cloud/search-ids.json'));
+    const resumed = await syncSource(harness(cloudConfig()).connector, { store: s, clock: h.clock, log: h.log });
+
+    // From PAY-2's updated (15:40 on the 18th) to 09:00 on the 21st: 3,920 minutes, plus 5 of overlap.
+    expect(jql).toBe('(project in ("PAY")) AND updated >= -3925m ORDER BY updated ASC, key ASC');
+    expect(resumed).toMatchObject({ ok: true, upserted: 1, removed: 1 });
+    expect(s.syncState('acme')).toMatchObject({ cursor: null, lastFullSyncAt: NOW });
+    expect([...s.items.iterate({ source: 'acme' })].map((i) => i.nativeKey)).toEqual(['PAY-1', 'PAY-3']);
+  });
+
+  it('takes everything in scope again when the configured scope or fields change', async () => {
+    const { s } = await fullSync();
+    const h = harness(cloudConfig({ extraFields: ['Risk level', 'Start date'] }));
+    let jql = '';
+    mockCloudPreamble(nock(CLOUD))
+      .post('/rest/api/3/search/jql', (b: SearchBody) => ((jql = b.jql), true))
+      .reply(200, fixture('cloud/search-page-2.json'));
+
+    const result = await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(jql).toBe('(project in ("PAY")) ORDER BY updated ASC, key ASC');
+    expect(result).toMatchObject({ ok: true, upserted: 1, removed: 2 });
+    expect(h.logs.some((l) => l.includes('Jira scope or fields changed since the last sync'))).toBe(true);
+  });
+
+  it('never moves the watermark past its own clock, whatever `updated` an issue claims', async () => {
+    const page = fixture<{ issues: Array<{ fields: Record<string, unknown> }> }>('cloud/search-page-2.json');
+    const issue = page.issues[0];
+    if (issue) issue.fields['updated'] = '2099-01-01T00:00:00.000+0000';
+    const h = harness(cloudConfig());
+    mockCloudPreamble(nock(CLOUD)).post('/rest/api/3/search/jql').reply(200, page);
+    const s = store();
+
+    await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(JSON.parse(s.syncState('acme').watermark ?? '{}')).toMatchObject({ updated: NOW });
+  });
+
+  it("reads the estimate from the field the project's board estimates with when a site has several", async () => {
+    const config = fixture<{ estimation: { field: { fieldId: string; displayName: string } } }>('cloud/board-1-configuration.json');
+    config.estimation.field = { fieldId: 'customfield_10026', displayName: 'Story Points' };
+    const page = fixture<{ issues: Array<{ fields: Record<string, unknown> }> }>('cloud/search-page-2.json');
+    const issue = page.issues[0];
+    if (issue) Object.assign(issue.fields, { customfield_10016: 1, customfield_10026: 13 });
+    const h = harness(cloudConfig());
+    mockCloudPreamble(nock(CLOUD), { boardConfiguration: config })
+      .post('/rest/api/3/search/jql')
+      .reply(200, page);
+    const s = store();
+
+    await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(s.items.get('acme:PAY-3')?.estimate).toBe(13);
+    expect(JSON.parse(s.syncState('acme').watermark ?? '{}')).toMatchObject({ estimateByProject: { PAY: 'customfield_10026' } });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adfToText, appendAdf, textToAdf } from '../../../connectors/jira/adf.ts';
 import { describeFieldMap, discoverFields, historyFieldIds } from '../../../connectors/jira/fields.ts';
+import { statusCategory, typeCategory } from '../../../connectors/jira/map.ts';
 import { JiraField, JiraFieldPins } from '../../../connectors/jira/schema.ts';
 import { currentSprint, parseSprintValue } from '../../../connectors/jira/sprints.ts';
 import { fixture } from './helpers.ts';
@@ -127,5 +128,34 @@ describe('ADF', () => {
     expect(doc.content.map((b) => b.type)).toEqual(['heading', 'paragraph', 'bulletList']);
     expect(adfToText(doc)).toBe('Acceptance criteria\nGiven a saved card\nwhen paying\n- charged once\n- receipt sent');
     expect(adfToText(appendAdf({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Before' }] }] }, doc))).toMatch(/^Before\nAcceptance criteria\n/);
+  });
+});
+
+describe('categories', () => {
+  it.each([
+    ['new', 'todo'],
+    ['indeterminate', 'in_progress'],
+    ['done', 'done'],
+    // Jira's own "No Category" (legacy statuses).
+    ['undefined', 'todo'],
+    ['someday', null],
+  ])('status category %s is %s', (key, expected) => {
+    expect(statusCategory(key)).toBe(expected);
+  });
+
+  it.each([
+    [{ name: 'Story', hierarchyLevel: 0 }, 'story'],
+    [{ name: 'Sub-task', subtask: true, hierarchyLevel: -1 }, 'subtask'],
+    [{ name: 'Initiative', hierarchyLevel: 2 }, 'feature'],
+    [{ name: 'Programme', hierarchyLevel: 3 }, 'feature'],
+    [{ name: 'Theme epic', hierarchyLevel: 1 }, 'epic'],
+    [{ name: 'Defect', hierarchyLevel: 0 }, 'bug'],
+    [{ name: 'Widget', hierarchyLevel: 0 }, null],
+  ])('issue type %j is %s', (type, expected) => {
+    expect(typeCategory(type, {})).toBe(expected);
+  });
+
+  it('lets typeCategories override the guess', () => {
+    expect(typeCategory({ name: 'Widget' }, { Widget: 'task' })).toBe('task');
   });
 });

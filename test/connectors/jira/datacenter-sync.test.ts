@@ -2,7 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { syncSource } from '../../../src/sync/sync.ts';
-import { DC, dcConfig, fixture, harness, PAT, useHttpMock } from './helpers.ts';
+import { DC, dcConfig, fixture, harness, mockDcPreamble, PAT, useHttpMock } from './helpers.ts';
 
 useHttpMock();
 
@@ -16,12 +16,7 @@ interface DcSearchBody {
 
 /** A DC site that clamps maxResults to 2 (jira.search.views.default.max) and has no agile boards for OPS. */
 function mockDcSite(bodies: DcSearchBody[]) {
-  return nock(DC, { reqheaders: { authorization: `Bearer ${PAT}` } })
-    .get('/rest/api/2/field')
-    .reply(200, fixture('datacenter/field.json'))
-    .get('/rest/agile/1.0/board')
-    .query(true)
-    .reply(200, { maxResults: 50, startAt: 0, total: 0, isLast: true, values: [] })
+  return mockDcPreamble(nock(DC, { reqheaders: { authorization: `Bearer ${PAT}` } }))
     .post('/rest/api/2/search', (b: DcSearchBody) => (bodies.push(b), b.startAt === 0))
     .reply(200, fixture('datacenter/search-page-1.json'))
     .get('/rest/api/2/issue/OPS-1/changelog')
@@ -102,12 +97,7 @@ describe('Jira Data Center sync', () => {
 
   it('falls back to the issue with its embedded changelog on servers without the paged endpoint', async () => {
     const whole = fixture<{ values: unknown[] }>('datacenter/changelog-OPS-1-0.json').values.concat(fixture<{ values: unknown[] }>('datacenter/changelog-OPS-1-2.json').values);
-    nock(DC)
-      .get('/rest/api/2/field')
-      .reply(200, fixture('datacenter/field.json'))
-      .get('/rest/agile/1.0/board')
-      .query(true)
-      .reply(200, { maxResults: 50, startAt: 0, total: 0, isLast: true, values: [] })
+    mockDcPreamble(nock(DC))
       .post('/rest/api/2/search')
       .reply(200, { ...fixture<object>('datacenter/search-page-1.json'), total: 2 })
       .get('/rest/api/2/issue/OPS-1/changelog')
@@ -125,6 +115,27 @@ describe('Jira Data Center sync', () => {
 
     expect(result).toMatchObject({ ok: true, upserted: 2 });
     expect(s.items.get('corp:OPS-1')?.history.map((c) => c.field)).toEqual(['estimate', 'sprint', 'estimate']);
+  });
+
+  it('re-reads a few issues across each page boundary, so an edit during paging cannot shift one out of sight', async () => {
+    const template = fixture<{ issues: Array<{ id: string; key: string; fields: Record<string, unknown>; changelog: unknown }> }>('datacenter/search-page-1.json').issues[1];
+    const issue = (n: number) => ({ ...template, id: String(30_000 + n), key: `OPS-${100 + n}`, changelog: { startAt: 0, maxResults: 0, total: 0, histories: [] } });
+    const starts: number[] = [];
+    mockDcPreamble(nock(DC))
+      .post('/rest/api/2/search', (b: DcSearchBody) => (starts.push(b.startAt), b.startAt === 0))
+      .reply(200, { startAt: 0, maxResults: 12, total: 20, issues: Array.from({ length: 12 }, (_, i) => issue(i)) })
+      .post('/rest/api/2/search', (b: DcSearchBody) => (starts.push(b.startAt), b.startAt === 7))
+      .reply(200, { startAt: 7, maxResults: 12, total: 20, issues: Array.from({ length: 12 }, (_, i) => issue(i + 7)) })
+      .post('/rest/api/2/search', (b: DcSearchBody) => (starts.push(b.startAt), b.startAt === 14))
+      .reply(200, { startAt: 14, maxResults: 12, total: 20, issues: Array.from({ length: 6 }, (_, i) => issue(i + 14)) });
+    const h = harness(dcConfig());
+    const s = openStore(':memory:');
+
+    const result = await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(starts.filter((x, i) => starts.indexOf(x) === i)).toEqual([0, 7, 14]);
+    expect(result).toMatchObject({ ok: true, fetched: 30, upserted: 30, quarantined: 0 });
+    expect(s.items.count({ source: 'corp' })).toBe(20);
   });
 
   it('sends user name + password as Basic auth', async () => {

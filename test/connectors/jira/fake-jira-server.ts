@@ -50,6 +50,7 @@ export function fakeJiraServer(options: FakeJiraOptions): Promise<FakeJira> {
       const body = JSON.parse(await readBody(req)) as { jql: string; fields?: string[]; maxResults?: number; nextPageToken?: string };
       return send(res, search(body));
     }
+    if (req.method === 'POST' && path === '/rest/api/3/search/approximate-count') return send(res, { count: n });
     if (path === '/rest/api/3/field') return send(res, FIELDS);
     if (path === '/rest/api/3/status') return send(res, Object.values(STATUS));
     if (path === '/rest/api/3/myself') return send(res, { accountId: 'bot', displayName: 'PMO Bot', emailAddress: 'bot@bench.example', active: true });

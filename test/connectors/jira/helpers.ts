@@ -101,7 +101,7 @@ export function useHttpMock(): { unmatched: string[] } {
 }
 
 /** Mocks the requests every Cloud sync makes before searching: fields, boards, sprints, board configuration. */
-export function mockCloudPreamble(scope: nock.Scope, opts: { sprints?: boolean } = {}): nock.Scope {
+export function mockCloudPreamble(scope: nock.Scope, opts: { sprints?: boolean; boardConfiguration?: unknown } = {}): nock.Scope {
   scope.get('/rest/api/3/field').reply(200, fixture('cloud/field.json'));
   if (opts.sprints === false) return scope;
   return scope
@@ -112,7 +112,17 @@ export function mockCloudPreamble(scope: nock.Scope, opts: { sprints?: boolean }
     .query({ startAt: '0', maxResults: '50' })
     .reply(200, fixture('cloud/sprints-board-1.json'))
     .get('/rest/agile/1.0/board/1/configuration')
-    .reply(200, fixture('cloud/board-1-configuration.json'));
+    .reply(200, opts.boardConfiguration ?? fixture('cloud/board-1-configuration.json'));
+}
+
+/** Field discovery and an OPS project without agile boards: what every Data Center sync asks first. */
+export function mockDcPreamble(scope: nock.Scope): nock.Scope {
+  return scope
+    .get('/rest/api/2/field')
+    .reply(200, fixture('datacenter/field.json'))
+    .get('/rest/agile/1.0/board')
+    .query(true)
+    .reply(200, { maxResults: 50, startAt: 0, total: 0, isLast: true, values: [] });
 }
 
 export interface SearchBody {

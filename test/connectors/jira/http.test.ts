@@ -2,6 +2,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { syncSource } from '../../../src/sync/sync.ts';
+import { shapeOf } from '../../../connectors/jira/index.ts';
 import { CLOUD, cloudConfig, fixture, harness, useHttpMock } from './helpers.ts';
 
 useHttpMock();
@@ -11,18 +12,23 @@ function quietConfig(over: Record<string, unknown> = {}) {
   return cloudConfig({ projects: [], jql: 'project = PAY', sprintRefreshMinutes: 100_000, reconcileEveryHours: 100_000, ...over });
 }
 
-async function run(h: ReturnType<typeof harness>) {
+async function run(h: ReturnType<typeof harness>, config = quietConfig()) {
   const s = openStore(':memory:');
   // A stored watermark makes this an incremental sync (a first sync would also reconcile).
-  s.putSyncState({ source: 'acme', watermark: JSON.stringify({ updated: '2026-11-21T08:00:00.000Z', reconciledAt: '2026-11-21T08:00:00.000Z', sprintsAt: '2026-11-21T08:00:00.000Z', estimateByProject: {} }), cursor: null, lastFullSyncAt: null, lastSyncAt: null });
+  const shape = shapeOf(config);
+  s.putSyncState({ source: 'acme', watermark: JSON.stringify({ updated: '2026-11-21T08:00:00.000Z', reconciledAt: '2026-11-21T08:00:00.000Z', sprintsAt: '2026-11-21T08:00:00.000Z', estimateByProject: {}, shape }), cursor: null, lastFullSyncAt: null, lastSyncAt: null });
   return syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
 }
 
 describe('Jira HTTP discipline', () => {
-  it('waits exactly as long as a 429 Retry-After says, then retries', async () => {
+  it.each([
+    ['a 429', 429, { errorMessages: ['Rate limit exceeded'] }, { 'Retry-After': '7', 'RateLimit-Reason': 'jira-burst-based' }, 7000],
+    // jira.js drops the header for 5xx; the fetch observer keeps it.
+    ['a 503', 503, 'Service Unavailable', { 'Retry-After': '3', 'Content-Type': 'text/plain' }, 3000],
+  ])('waits exactly as long as Retry-After on %s says, then retries', async (_what, status, body, headers, waitMs) => {
     nock(CLOUD)
       .get('/rest/api/3/field')
-      .reply(429, { errorMessages: ['Rate limit exceeded'] }, { 'Retry-After': '7', 'RateLimit-Reason': 'jira-burst-based' })
+      .reply(status, body, headers)
       .get('/rest/api/3/field')
       .reply(200, fixture('cloud/field.json'))
       .post('/rest/api/3/search/jql')
@@ -32,30 +38,15 @@ describe('Jira HTTP discipline', () => {
     const result = await run(h);
 
     expect(result).toMatchObject({ ok: true, requests: 3 });
-    expect(h.sleeps).toEqual([7000]);
-  });
-
-  it('honours Retry-After on a 503 too (jira.js drops the header for 5xx)', async () => {
-    nock(CLOUD)
-      .get('/rest/api/3/field')
-      .reply(503, 'Service Unavailable', { 'Retry-After': '3', 'Content-Type': 'text/plain' })
-      .get('/rest/api/3/field')
-      .reply(200, fixture('cloud/field.json'))
-      .post('/rest/api/3/search/jql')
-      .reply(200, fixture('cloud/search-empty.json'));
-    const h = harness(quietConfig());
-
-    const result = await run(h);
-
-    expect(result).toMatchObject({ ok: true, requests: 3 });
-    expect(h.sleeps).toEqual([3000]);
+    expect(h.sleeps).toEqual([waitMs]);
   });
 
   it('retries 5xx with capped exponential backoff and gives up after maxAttempts with a clear error', async () => {
     nock(CLOUD).get('/rest/api/3/field').times(3).reply(500, { errorMessages: ['Internal server error'] });
-    const h = harness(quietConfig({ maxAttempts: 3 }));
+    const config = quietConfig({ maxAttempts: 3 });
+    const h = harness(config);
 
-    const result = await run(h);
+    const result = await run(h, config);
 
     // base 100 ms, jitter pinned at the middle: 75, 150.
     expect(h.sleeps).toEqual([75, 150]);
@@ -96,11 +87,26 @@ describe('Jira HTTP discipline', () => {
     expect(h.sleeps).toEqual([1000]);
   });
 
+  it('spreads the remaining budget until the reset when X-RateLimit-Remaining runs low', async () => {
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'), { 'X-RateLimit-Limit': '1000', 'X-RateLimit-Remaining': '100', 'X-RateLimit-Reset': '2026-11-21T09:01Z' })
+      .post('/rest/api/3/search/jql')
+      .reply(200, fixture('cloud/search-empty.json'));
+    const h = harness(quietConfig());
+
+    await run(h);
+
+    // 10 % left: 60 s to the reset over 100 requests.
+    expect(h.sleeps).toEqual([600]);
+  });
+
   it('stops at the request budget and resumes from its watermark next time', async () => {
     nock(CLOUD).get('/rest/api/3/field').reply(200, fixture('cloud/field.json'));
-    const h = harness(quietConfig({ maxRequests: 1 }));
+    const config = quietConfig({ maxRequests: 1 });
+    const h = harness(config);
 
-    const result = await run(h);
+    const result = await run(h, config);
 
     expect(result.ok).toBe(false);
     expect(result.error).toContain('request budget of 1 requests for this sync is spent');
@@ -119,10 +125,64 @@ describe('Jira HTTP discipline', () => {
       .reply(400, { errorMessages: ["The value 'SEC' does not exist for the field 'project'."], errors: {} });
     const h = harness(config);
 
-    const result = await run(h);
+    const result = await run(h, config);
 
     expect(result).toMatchObject({ ok: true, upserted: 1 });
+    expect(h.sleeps).toEqual([]);
     const refused = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'Jira refused this project; it is skipped (run `sync --full` once access is granted)');
     expect(refused).toMatchObject({ level: 'error', project: 'SEC', status: 400, reason: "The value 'SEC' does not exist for the field 'project'." });
+  });
+
+  it('fails the source when every project is refused', async () => {
+    const refused = { errorMessages: ['You do not have permission to view these issues.'], errors: {} };
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'))
+      .post('/rest/api/3/search/jql')
+      .times(3)
+      .reply(403, refused);
+    const config = cloudConfig({ projects: ['PAY', 'SEC'], sprintRefreshMinutes: 100_000, reconcileEveryHours: 100_000 });
+    const h = harness(config);
+
+    const result = await run(h, config);
+
+    expect(result).toMatchObject({ ok: false, error: 'acme: Jira refused every configured project (PAY, SEC); see the log for each reason' });
+  });
+
+  it('closes a full sync cleanly when one project is refused (no resume loop, no reconciliation)', async () => {
+    const config = cloudConfig({ projects: ['PAY', 'SEC'] });
+    const refused = { errorMessages: ["The value 'SEC' does not exist for the field 'project'."], errors: {} };
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .reply(200, fixture('cloud/field.json'))
+      .get('/rest/agile/1.0/board')
+      .query(true)
+      .times(2)
+      .reply(200, { maxResults: 50, startAt: 0, total: 0, isLast: true, values: [] })
+      .post('/rest/api/3/search/jql', (b: { jql: string }) => b.jql.includes('"PAY", "SEC"'))
+      .reply(400, refused)
+      .post('/rest/api/3/search/jql', (b: { jql: string }) => b.jql.startsWith('(project in ("PAY"))'))
+      .reply(200, fixture('cloud/search-page-2.json'))
+      .post('/rest/api/3/search/jql', (b: { jql: string }) => b.jql.startsWith('(project in ("SEC"))'))
+      .reply(400, refused);
+    const h = harness(config);
+    const s = openStore(':memory:');
+
+    const result = await syncSource(h.connector, { store: s, clock: h.clock, log: h.log });
+
+    expect(result).toMatchObject({ ok: true, upserted: 1, removed: 0 });
+    expect(s.syncState('acme')).toMatchObject({ cursor: null, lastFullSyncAt: null });
+  });
+
+  it('names the likely cause when every answer is an HTML page', async () => {
+    nock(CLOUD).get('/rest/api/3/field').times(2).reply(200, '<html><body>Log in with SSO</body></html>', { 'Content-Type': 'text/html' });
+    const config = quietConfig({ maxAttempts: 2 });
+    const h = harness(config);
+
+    const result = await run(h, config);
+
+    expect(result.error).toBe(
+      'acme: Jira sync failed: Expected a JSON response to validate against the schema, got text/html; is baseUrl the Jira site itself, not an SSO login page or a proxy?',
+    );
   });
 });

@@ -124,6 +124,24 @@ describe('Jira write-back (Cloud)', () => {
     });
   });
 
+  it('replaces the description with ADF and reads the site fields once for several answers', async () => {
+    nock(CLOUD)
+      .get('/rest/api/3/field')
+      .once()
+      .reply(200, fixture('cloud/field.json'))
+      .put(editPath, { fields: { customfield_10016: 3 } })
+      .reply(204)
+      .put(editPath, { fields: { customfield_10050: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Keys rotate' }] }] } } })
+      .reply(204)
+      .put(editPath, { fields: { description: { version: 1, type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Build the vault.' }] }] } } })
+      .reply(204);
+    const c = cloud();
+
+    expect(await c.writeBack?.('PAY-3', { field: 'estimate', value: 3 })).toMatchObject({ ok: true });
+    expect(await c.writeBack?.('PAY-3', { field: 'acceptanceCriteria', value: 'Keys rotate' })).toMatchObject({ ok: true });
+    expect(await c.writeBack?.('PAY-3', { field: 'description', value: 'Build the vault.' })).toEqual({ ok: true, message: 'Replaced the description of PAY-3' });
+  });
+
   it('sets the priority by name and explains a workflow that forbids the edit', async () => {
     nock(CLOUD).put(editPath, { fields: { priority: { name: 'High' } } }).reply(400, { errorMessages: ['Issue is in a status that does not allow editing (Done).'], errors: {} });
 
