@@ -100,6 +100,8 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
   const estimateOverrides = typeof config.estimateField === 'string' ? [config.estimateField] : Object.values(config.estimateField ?? {});
   const fields = feedFields({ estimateFields: estimateOverrides });
   const revisionLimitWarned = new Set<number>();
+  // The largest work item id seen: where the WIQL scope windows split first.
+  let highestId = 0;
 
   const inScope = (current: AdoWorkItem, project: string): boolean => {
     const p = str(current.fields[F.project]);
@@ -280,6 +282,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
             heldInvalid.push(value);
             continue;
           }
+          if (id > highestId) highestId = id;
           const entry = held.get(id) ?? { firstPage: pageNo, firstToken: token, values: [] };
           entry.values.push(value);
           held.set(id, entry);
@@ -368,7 +371,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
       const present: string[] = [];
       try {
         for (const project of config.projects) {
-          const { ids, windows } = await enumerateScope(api, project, config);
+          const { ids, windows } = await enumerateScope(api, project, config, highestId);
           log.debug({ project, ids: ids.length, windows }, 'Enumerated the scope with WIQL');
           for (const id of ids) present.push(String(id));
         }
