@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAdoError, toAdoError } from '../../../connectors/azure-devops/client.ts';
+import { classifyAdoError, slowDownMs, toAdoError } from '../../../connectors/azure-devops/client.ts';
 import { FakeAdo } from './fake-ado.ts';
 import { ORG, PAT, captureLog, config, connector, makeFake, newStore, project, route, story, sync, useNock, virtualTime } from './helpers.ts';
 
@@ -18,6 +18,16 @@ describe('classifying typed-rest-client errors', () => {
     [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), { kind: 'transient' }],
   ])('%#', (err, expected) => {
     expect(classifyAdoError(toAdoError(err, 'x'))).toEqual(expected);
+  });
+
+  it.each([
+    [{ delay: 0.25 }, 250],
+    [{ limit: 200, remaining: 150 }, 0],
+    [{ limit: 200, remaining: 12 }, 1000],
+    [{ limit: 200, remaining: 0, delay: 3.5 }, 3500],
+    [undefined, 0],
+  ])('slows down for %j by %i ms', (hint, ms) => {
+    expect(slowDownMs(hint)).toBe(ms);
   });
 
   it('keeps HTML pages out of messages', () => {
@@ -73,6 +83,19 @@ describe('azure-devops HTTP discipline', () => {
     expect(result.ok).toBe(true);
     expect(time.sleeps.length).toBeGreaterThan(0);
     expect(time.sleeps.every((ms) => ms === 1500)).toBe(true);
+  });
+
+  it('spaces requests out when X-RateLimit-Remaining runs low, before any delay', async () => {
+    const fake = makeFake({ extraHeaders: { 'X-RateLimit-Resource': 'ATCPU', 'X-RateLimit-Limit': '200', 'X-RateLimit-Remaining': '8' } });
+    route(fake);
+    story(fake);
+    const time = virtualTime();
+
+    const { result } = await sync(connector(config(), undefined, time.policy));
+
+    expect(result.ok).toBe(true);
+    expect(time.sleeps.length).toBeGreaterThan(0);
+    expect(time.sleeps.every((ms) => ms === 1000)).toBe(true);
   });
 
   it('gives up on a persistent 5xx with a one-line message naming the project', async () => {
