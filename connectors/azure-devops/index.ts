@@ -6,6 +6,7 @@ import type { Logger } from '../../src/util/log.ts';
 import { AdoRequestError, classifyAdoError, createAdoApi, type AdoApi } from './client.ts';
 import { checkAzureDevOps } from './doctor.ts';
 import { F, feedFields, mapWorkItem, str } from './map.ts';
+import { BATCH_MAX_IDS, REVISION_LIMIT } from './limits.ts';
 import { isUnder, loadProjectMeta, type ProjectMeta } from './meta.ts';
 import { AdoRevisionBatch, AdoWorkItem, AzureDevOpsSourceConfig, sinceInstant } from './schema.ts';
 import { enumerateScope, filterByWiql } from './scope.ts';
@@ -13,10 +14,6 @@ import { writeBackAzureDevOps } from './write-back.ts';
 
 export { AzureDevOpsSourceConfig } from './schema.ts';
 
-/** workitemsbatch takes at most 200 ids: https://learn.microsoft.com/en-us/rest/api/azure/devops/wit/work-items/get-work-items-batch */
-export const BATCH_MAX_IDS = 200;
-/** Work items refuse revisions past 10,000: https://devblogs.microsoft.com/devops/work-item-revision-limits/ */
-export const REVISION_LIMIT = 10_000;
 
 /**
  * Sync state kept in the store. `watermark`: the reporting feed's continuation token per project
