@@ -90,6 +90,20 @@ describe('mapping over the wire', () => {
     ]);
   });
 
+  it('records label and blocked changes in the history, with the Jira connector\'s field names', async () => {
+    const fake = makeFake();
+    route(fake);
+    const id = story(fake, { 'System.Tags': 'growth' });
+    fake.update(id, { 'System.Tags': 'growth; Blocked' }, { by: ADA, at: '2026-11-18T10:00:00Z' });
+
+    const { store } = await sync(connector(config()));
+
+    expect(store.items.get(`ado:${id}`)!.history).toEqual([
+      { at: '2026-11-18T10:00:00.000Z', field: 'labels', from: 'growth', to: 'growth; Blocked', by: 'Ada Lovelace' },
+      { at: '2026-11-18T10:00:00.000Z', field: 'flagged', from: null, to: 'yes', by: 'Ada Lovelace' },
+    ]);
+  });
+
   it('reads blocked from the CMMI Blocked field', async () => {
     const fake = makeFake();
     route(fake);
