@@ -8,7 +8,7 @@ import { checkAzureDevOps } from './doctor.ts';
 import { F, feedFields, mapWorkItem, str } from './map.ts';
 import { BATCH_MAX_IDS, REVISION_LIMIT } from './limits.ts';
 import { isUnder, loadProjectMeta, type ProjectMeta } from './meta.ts';
-import { AdoRevisionBatch, AdoWorkItem, AzureDevOpsSourceConfig, sinceInstant } from './schema.ts';
+import { AdoRevisionBatch, AzureDevOpsSourceConfig, parseAdoWorkItem, sinceInstant, type AdoWorkItem } from './schema.ts';
 import { enumerateScope, filterByWiql } from './scope.ts';
 import { writeBackAzureDevOps } from './write-back.ts';
 
@@ -139,7 +139,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
     const page = emptyPage();
     const byId = new Map<number, AdoWorkItem[]>();
     for (const raw of values) {
-      const parsed = AdoWorkItem.safeParse(raw);
+      const parsed = parseAdoWorkItem(raw);
       if (!parsed.success) {
         const id = (raw as { id?: unknown } | null)?.id;
         const issue = parsed.error.issues[0];
@@ -190,7 +190,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
         page.removed.push(nativeKey);
         continue;
       }
-      const parsed = AdoWorkItem.safeParse(raw);
+      const parsed = parseAdoWorkItem(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         page.quarantined.push({ nativeKey, error: `work item ${id} in ${project}: ${issue?.path.join('.') || '(item)'}: ${issue?.message ?? 'invalid'}`, payload: raw });
