@@ -14,7 +14,6 @@ import { writeBackAzureDevOps } from './write-back.ts';
 
 export { AzureDevOpsSourceConfig } from './schema.ts';
 
-
 /**
  * Sync state kept in the store. `watermark`: the reporting feed's continuation token per project
  * (advanced with every committed page). `cursor`: set while a full sync is under way, so an
@@ -66,8 +65,6 @@ interface Group {
 }
 
 export interface AzureDevOpsOptions {
-  /** Replaces the SDK-backed API (never needed outside unusual tests). */
-  api?: AdoApi;
   /** Policy knobs for tests: no real sleeping, fixed jitter. */
   policy?: Pick<HttpPolicyOptions, 'sleep' | 'random' | 'now' | 'maxAttempts' | 'baseDelayMs'>;
 }
@@ -82,6 +79,10 @@ function chunks<T>(xs: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * The Azure DevOps connector: `pull` pages through the reporting revisions feed of each project,
+ * `writeBack` sends JSON Patch, `check` is `pmo-bot doctor`. `options` exist for tests.
+ */
 export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps: ConnectorDeps, options: AzureDevOpsOptions = {}): Connector {
   const log: Logger = deps.log.child({ source: config.id, kind: 'azure-devops' });
   log.addSecrets(['pat' in config.auth ? config.auth.pat : config.auth.token]);
@@ -93,7 +94,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
     log,
     ...options.policy,
   });
-  const api = options.api ?? createAdoApi(config, policy);
+  const api: AdoApi = createAdoApi(config, policy);
   const estimateOverrides = typeof config.estimateField === 'string' ? [config.estimateField] : Object.values(config.estimateField ?? {});
   const fields = feedFields({ estimateFields: estimateOverrides });
   const revisionLimitWarned = new Set<number>();
@@ -380,7 +381,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
       }
     }
     if (failures.length > 0) {
-      throw new ExternalHostError(`${config.id}: ${failures.join('; ')}`, { kind: 'fatal' });
+      throw new ExternalHostError(failures.join('; '), { kind: 'fatal' });
     }
   }
 

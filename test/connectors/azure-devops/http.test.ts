@@ -107,7 +107,7 @@ describe('azure-devops HTTP discipline', () => {
     const { result } = await sync(connector(config()));
 
     expect(result.ok).toBe(false);
-    expect(result.error).toBe('ado: Fabrikam: ado: revisions of Fabrikam: HTTP 502: an HTML page instead of JSON (HTTP 502) (gave up after 5 attempts)');
+    expect(result.error).toBe('Fabrikam: ado: revisions of Fabrikam: HTTP 502: an HTML page instead of JSON (HTTP 502) (gave up after 5 attempts)');
     expect(fake.count(FEED)).toBe(5);
   });
 
