@@ -104,6 +104,29 @@ export function toAdoError(err: unknown, what: string): AdoRequestError {
   return new AdoRequestError(`${what}: ${prefix}: ${message}`, { status, code, retryAfterMs, cause: err });
 }
 
+/** What azure-devops-node-api attaches to results from the `X-RateLimit-*` headers. */
+interface RateLimitHint {
+  delay?: number;
+  limit?: number;
+  remaining?: number;
+}
+
+/** Below this share of the TSTU allowance left, requests are spaced out before the service delays them. */
+const LOW_REMAINING_SHARE = 0.1;
+const LOW_REMAINING_PAUSE_MS = 1000;
+
+/**
+ * How long to hold the next request: the delay the service announced (`X-RateLimit-Delay`,
+ * seconds), or a short pause when `X-RateLimit-Remaining` runs low, which Azure DevOps sends before
+ * it starts delaying (https://learn.microsoft.com/en-us/azure/devops/integrate/concepts/rate-limits).
+ */
+export function slowDownMs(hint: RateLimitHint | undefined): number {
+  if (!hint) return 0;
+  if (typeof hint.delay === 'number' && hint.delay > 0) return Math.round(hint.delay * 1000);
+  if (typeof hint.remaining === 'number' && typeof hint.limit === 'number' && hint.limit > 0 && hint.remaining < hint.limit * LOW_REMAINING_SHARE) return LOW_REMAINING_PAUSE_MS;
+  return 0;
+}
+
 /** Counts every HTTP request the SDK sends, then lets the real credential handler sign it. */
 class CountingHandler implements IRequestHandler {
   count = 0;
@@ -161,8 +184,8 @@ export function createAdoApi(config: AzureDevOpsSourceConfig, policy: HttpPolicy
           code: 'NO_JSON',
         });
       }
-      const hint = (result as { rateLimit?: { delay?: number } }).rateLimit;
-      if (hint && typeof hint.delay === 'number') policy.observe({ delayMs: Math.round(hint.delay * 1000) });
+      const delayMs = slowDownMs((result as { rateLimit?: RateLimitHint }).rateLimit);
+      if (delayMs > 0) policy.observe({ delayMs });
       return result;
     });
   }

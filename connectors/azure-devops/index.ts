@@ -6,17 +6,13 @@ import type { Logger } from '../../src/util/log.ts';
 import { AdoRequestError, classifyAdoError, createAdoApi, type AdoApi } from './client.ts';
 import { checkAzureDevOps } from './doctor.ts';
 import { F, feedFields, mapWorkItem, str } from './map.ts';
+import { BATCH_MAX_IDS, REVISION_LIMIT } from './limits.ts';
 import { isUnder, loadProjectMeta, type ProjectMeta } from './meta.ts';
-import { AdoRevisionBatch, AdoWorkItem, AzureDevOpsSourceConfig, sinceInstant } from './schema.ts';
+import { AdoRevisionBatch, AzureDevOpsSourceConfig, parseAdoWorkItem, sinceInstant, type AdoWorkItem } from './schema.ts';
 import { enumerateScope, filterByWiql } from './scope.ts';
 import { writeBackAzureDevOps } from './write-back.ts';
 
 export { AzureDevOpsSourceConfig } from './schema.ts';
-
-/** workitemsbatch takes at most 200 ids: https://learn.microsoft.com/en-us/rest/api/azure/devops/wit/work-items/get-work-items-batch */
-export const BATCH_MAX_IDS = 200;
-/** Work items refuse revisions past 10,000: https://devblogs.microsoft.com/devops/work-item-revision-limits/ */
-export const REVISION_LIMIT = 10_000;
 
 /**
  * Sync state kept in the store. `watermark`: the reporting feed's continuation token per project
@@ -69,8 +65,6 @@ interface Group {
 }
 
 export interface AzureDevOpsOptions {
-  /** Replaces the SDK-backed API (never needed outside unusual tests). */
-  api?: AdoApi;
   /** Policy knobs for tests: no real sleeping, fixed jitter. */
   policy?: Pick<HttpPolicyOptions, 'sleep' | 'random' | 'now' | 'maxAttempts' | 'baseDelayMs'>;
 }
@@ -85,6 +79,10 @@ function chunks<T>(xs: readonly T[], size: number): T[][] {
   return out;
 }
 
+/**
+ * The Azure DevOps connector: `pull` pages through the reporting revisions feed of each project,
+ * `writeBack` sends JSON Patch, `check` is `pmo-bot doctor`. `options` exist for tests.
+ */
 export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps: ConnectorDeps, options: AzureDevOpsOptions = {}): Connector {
   const log: Logger = deps.log.child({ source: config.id, kind: 'azure-devops' });
   log.addSecrets(['pat' in config.auth ? config.auth.pat : config.auth.token]);
@@ -96,10 +94,12 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
     log,
     ...options.policy,
   });
-  const api = options.api ?? createAdoApi(config, policy);
+  const api: AdoApi = createAdoApi(config, policy);
   const estimateOverrides = typeof config.estimateField === 'string' ? [config.estimateField] : Object.values(config.estimateField ?? {});
   const fields = feedFields({ estimateFields: estimateOverrides });
   const revisionLimitWarned = new Set<number>();
+  // The largest work item id seen: where the WIQL scope windows split first.
+  let highestId = 0;
 
   const inScope = (current: AdoWorkItem, project: string): boolean => {
     const p = str(current.fields[F.project]);
@@ -140,7 +140,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
     const page = emptyPage();
     const byId = new Map<number, AdoWorkItem[]>();
     for (const raw of values) {
-      const parsed = AdoWorkItem.safeParse(raw);
+      const parsed = parseAdoWorkItem(raw);
       if (!parsed.success) {
         const id = (raw as { id?: unknown } | null)?.id;
         const issue = parsed.error.issues[0];
@@ -191,7 +191,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
         page.removed.push(nativeKey);
         continue;
       }
-      const parsed = AdoWorkItem.safeParse(raw);
+      const parsed = parseAdoWorkItem(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         page.quarantined.push({ nativeKey, error: `work item ${id} in ${project}: ${issue?.path.join('.') || '(item)'}: ${issue?.message ?? 'invalid'}`, payload: raw });
@@ -280,6 +280,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
             heldInvalid.push(value);
             continue;
           }
+          if (id > highestId) highestId = id;
           const entry = held.get(id) ?? { firstPage: pageNo, firstToken: token, values: [] };
           entry.values.push(value);
           held.set(id, entry);
@@ -368,7 +369,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
       const present: string[] = [];
       try {
         for (const project of config.projects) {
-          const { ids, windows } = await enumerateScope(api, project, config);
+          const { ids, windows } = await enumerateScope(api, project, config, highestId);
           log.debug({ project, ids: ids.length, windows }, 'Enumerated the scope with WIQL');
           for (const id of ids) present.push(String(id));
         }
@@ -380,7 +381,7 @@ export function createAzureDevOpsConnector(config: AzureDevOpsSourceConfig, deps
       }
     }
     if (failures.length > 0) {
-      throw new ExternalHostError(`${config.id}: ${failures.join('; ')}`, { kind: 'fatal' });
+      throw new ExternalHostError(failures.join('; '), { kind: 'fatal' });
     }
   }
 

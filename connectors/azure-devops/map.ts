@@ -161,10 +161,10 @@ export function relationTargetId(rel: AdoRelation): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export function iterationLeaf(path: string | null, project: string): string | null {
-  if (!path || path === project) return null;
-  const parts = path.split('\\');
-  return parts[parts.length - 1] ?? null;
+/** Sprint changes keep ids, as sprint records are keyed by them; the project root is "no sprint". */
+function sprintKeyOf(path: string | null, ctx: MapContext): string | null {
+  if (!path || path.toLowerCase() === ctx.project.toLowerCase()) return null;
+  return ctx.sprintOf(path)?.id ?? path;
 }
 
 /** For history only: a state no longer in the process gets a category from its name. */
@@ -182,7 +182,9 @@ function stateCategory(type: TypeInfo | undefined, state: string): StatusCategor
 interface Tracked {
   state: string | null;
   type: string | null;
+  /** The sprint (iteration) id when a team subscribes to the iteration, else the iteration path. */
   sprint: string | null;
+  labels: string | null;
   assignee: string | null;
   estimate: string | null;
   dueDate: string | null;
@@ -210,7 +212,8 @@ function trackedOf(fields: Record<string, unknown>, ctx: MapContext): Tracked {
   return {
     state: str(fields[F.state]),
     type: typeName,
-    sprint: iterationLeaf(str(fields[F.iteration]), ctx.project),
+    sprint: sprintKeyOf(str(fields[F.iteration]), ctx),
+    labels: tagsOf(fields[F.tags]).join('; ') || null,
     assignee: person(fields[F.assignedTo])?.name ?? null,
     estimate: estimate === null ? null : String(estimate),
     dueDate: calendarDate(fields[F.dueDate] ?? fields[F.targetDate]),
@@ -220,14 +223,18 @@ function trackedOf(fields: Record<string, unknown>, ctx: MapContext): Tracked {
   };
 }
 
-/** `history` field names for the tracked fields (rules read `sprint`, `estimate`, `assignee` …). */
+/**
+ * `history` field names for the tracked fields, the same vocabulary as the Jira connector's
+ * (`sprint` with sprint ids, `estimate`, `assignee`, `labels`, `flagged` …).
+ */
 const HISTORY_FIELDS: ReadonlyArray<[keyof Tracked, string]> = [
   ['sprint', 'sprint'],
   ['assignee', 'assignee'],
   ['estimate', 'estimate'],
   ['dueDate', 'dueDate'],
   ['priority', 'priority'],
-  ['blocked', 'blocked'],
+  ['labels', 'labels'],
+  ['blocked', 'flagged'],
   ['type', 'type'],
   ['area', 'areaPath'],
 ];

@@ -106,6 +106,31 @@ export const AdoWorkItem = z.looseObject({
 });
 export type AdoWorkItem = z.infer<typeof AdoWorkItem>;
 
+function isRelation(r: unknown): boolean {
+  return typeof r === 'object' && r !== null && typeof (r as { rel?: unknown }).rel === 'string' && typeof (r as { url?: unknown }).url === 'string';
+}
+
+/**
+ * `AdoWorkItem.safeParse` with a fast path: a payload that plainly has the shape is taken as is
+ * (this runs for every revision of a full sync); anything else goes through the schema, which says
+ * what is wrong.
+ */
+export function parseAdoWorkItem(raw: unknown): z.ZodSafeParseResult<AdoWorkItem> {
+  const o = raw as { id?: unknown; rev?: unknown; fields?: unknown; relations?: unknown } | null;
+  if (
+    typeof o === 'object' &&
+    o !== null &&
+    Number.isInteger(o.id) &&
+    (o.id as number) > 0 &&
+    isFieldMap(o.fields) &&
+    (o.rev === undefined || (Number.isInteger(o.rev) && (o.rev as number) >= 0)) &&
+    (o.relations === undefined || o.relations === null || (Array.isArray(o.relations) && o.relations.every(isRelation)))
+  ) {
+    return { success: true, data: o as AdoWorkItem };
+  }
+  return AdoWorkItem.safeParse(raw);
+}
+
 /** `ReportingWorkItemRevisionsBatch`: values may be absent on an empty batch. */
 export const AdoRevisionBatch = z.looseObject({
   values: z.array(z.unknown()).nullish(),

@@ -35,15 +35,20 @@ async function idsOf(api: AdoApi, project: string, query: string): Promise<numbe
   return (parsed.data.workItems ?? []).map((w) => w.id);
 }
 
-/** Every id in scope of `project`, window by window; `windows` counts the queries for tests and logs. */
+/**
+ * Every id in scope of `project`, window by window; `windows` counts the queries for tests and logs.
+ * `highestId` (the largest id the sync saw) splits the range up front where the items are.
+ */
 export async function enumerateScope(
   api: AdoApi,
   project: string,
   config: Pick<AzureDevOpsSourceConfig, 'areaPaths' | 'wiql'>,
+  highestId = 0,
 ): Promise<{ ids: number[]; windows: number }> {
   const where = scopeConditions(project, config);
   const ids: number[] = [];
-  const stack: Array<[number, number]> = [[1, MAX_WORK_ITEM_ID]];
+  const stack: Array<[number, number]> =
+    highestId > 0 && highestId < MAX_WORK_ITEM_ID ? [[highestId + 1, MAX_WORK_ITEM_ID], [1, highestId]] : [[1, MAX_WORK_ITEM_ID]];
   let windows = 0;
   while (stack.length > 0) {
     const [lo, hi] = stack.pop()!;

@@ -3,6 +3,7 @@ import { ExternalHostError } from '../../src/http/policy.ts';
 import { errorMessage } from '../../src/util/errors.ts';
 import type { Logger } from '../../src/util/log.ts';
 import { AdoRequestError, type AdoApi, type JsonPatchOp } from './client.ts';
+import { REVISION_LIMIT } from './limits.ts';
 import { F, str } from './map.ts';
 import { loadProcess } from './meta.ts';
 import { ESTIMATE_FIELDS, type ProcessModel } from './process.ts';
@@ -14,8 +15,6 @@ import { AdoWorkItem, type AzureDevOpsSourceConfig } from './schema.ts';
  * overwritten. Comments go to the Comments API. Rule and permission refusals come back as clear
  * messages, never as thrown errors.
  */
-
-const REVISION_LIMIT = 10_000;
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { connectorFor } from '../../../connectors/api.ts';
 import { AzureDevOpsSourceConfig, sinceInstant } from '../../../connectors/azure-devops/schema.ts';
 import { ConfigSchema } from '../../../src/config/schema.ts';
@@ -32,6 +34,23 @@ describe('azure-devops source config', () => {
 
     expect(connectorFor('azure-devops')?.kind).toBe('azure-devops');
     expect(config.sources.map((s) => s.kind)).toEqual(['sample', 'azure-devops']);
+  });
+
+  it('the commented-out source in the example config is valid once uncommented', () => {
+    const example = readFileSync(new URL('../../../config/pmo-bot.example.yaml', import.meta.url), 'utf8').split('\n');
+    const start = example.findIndex((l) => l.includes('# - id: contoso-ado'));
+    const end = example.findIndex((l, i) => i > start && l.includes('timeoutSeconds'));
+    const block = example
+      .slice(start, end + 1)
+      .map((l) => l.replace(/^  # /, ''))
+      .filter((l) => !l.trimStart().startsWith('#'))
+      .join('\n')
+      .replace('${ADO_PAT}', 'pat-from-env');
+
+    const parsed = AzureDevOpsSourceConfig.safeParse((parse(block) as unknown[])[0]);
+
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    expect(Object.keys(parsed.data ?? {}).sort()).toEqual(Object.keys(AzureDevOpsSourceConfig.shape).sort());
   });
 
   it.each([

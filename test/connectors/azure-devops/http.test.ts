@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAdoError, toAdoError } from '../../../connectors/azure-devops/client.ts';
+import { classifyAdoError, slowDownMs, toAdoError } from '../../../connectors/azure-devops/client.ts';
 import { FakeAdo } from './fake-ado.ts';
 import { ORG, PAT, captureLog, config, connector, makeFake, newStore, project, route, story, sync, useNock, virtualTime } from './helpers.ts';
 
@@ -18,6 +18,16 @@ describe('classifying typed-rest-client errors', () => {
     [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), { kind: 'transient' }],
   ])('%#', (err, expected) => {
     expect(classifyAdoError(toAdoError(err, 'x'))).toEqual(expected);
+  });
+
+  it.each([
+    [{ delay: 0.25 }, 250],
+    [{ limit: 200, remaining: 150 }, 0],
+    [{ limit: 200, remaining: 12 }, 1000],
+    [{ limit: 200, remaining: 0, delay: 3.5 }, 3500],
+    [undefined, 0],
+  ])('slows down for %j by %i ms', (hint, ms) => {
+    expect(slowDownMs(hint)).toBe(ms);
   });
 
   it('keeps HTML pages out of messages', () => {
@@ -62,8 +72,11 @@ describe('azure-devops HTTP discipline', () => {
     expect(time.sleeps).toEqual([375, 750]);
   });
 
-  it('slows down as soon as Azure DevOps announces a delay (X-RateLimit-Delay)', async () => {
-    const fake = makeFake({ extraHeaders: { 'X-RateLimit-Resource': 'ATCPU', 'X-RateLimit-Delay': '1.5', 'X-RateLimit-Limit': '200', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1795000000' } });
+  it.each([
+    ['as soon as Azure DevOps announces a delay (X-RateLimit-Delay)', { 'X-RateLimit-Delay': '1.5', 'X-RateLimit-Limit': '200', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1795000000' }, 1500],
+    ['when X-RateLimit-Remaining runs low, before any delay', { 'X-RateLimit-Limit': '200', 'X-RateLimit-Remaining': '8' }, 1000],
+  ])('slows down %s', async (_, headers, ms) => {
+    const fake = makeFake({ extraHeaders: { 'X-RateLimit-Resource': 'ATCPU', ...headers } });
     route(fake);
     story(fake);
     const time = virtualTime();
@@ -72,7 +85,7 @@ describe('azure-devops HTTP discipline', () => {
 
     expect(result.ok).toBe(true);
     expect(time.sleeps.length).toBeGreaterThan(0);
-    expect(time.sleeps.every((ms) => ms === 1500)).toBe(true);
+    expect(time.sleeps.every((w) => w === ms)).toBe(true);
   });
 
   it('gives up on a persistent 5xx with a one-line message naming the project', async () => {
@@ -84,7 +97,7 @@ describe('azure-devops HTTP discipline', () => {
     const { result } = await sync(connector(config()));
 
     expect(result.ok).toBe(false);
-    expect(result.error).toBe('ado: Fabrikam: ado: revisions of Fabrikam: HTTP 502: an HTML page instead of JSON (HTTP 502) (gave up after 5 attempts)');
+    expect(result.error).toBe('Fabrikam: ado: revisions of Fabrikam: HTTP 502: an HTML page instead of JSON (HTTP 502) (gave up after 5 attempts)');
     expect(fake.count(FEED)).toBe(5);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from '../../../connectors/azure-devops/html.ts';
 import { calendarDate, person, tagsOf } from '../../../connectors/azure-devops/map.ts';
+import { parseAdoWorkItem } from '../../../connectors/azure-devops/schema.ts';
 import { ADA, LINUS, config, connector, makeFake, route, story, sync, useNock } from './helpers.ts';
 
 describe('HTML to plain text', () => {
@@ -33,6 +34,21 @@ describe('field helpers', () => {
     expect(calendarDate('2026-12-01T00:00:00Z')).toBe('2026-12-01');
     expect(calendarDate('2026-12-01T05:00:00Z')).toBe('2026-12-01');
     expect(calendarDate('not a date')).toBeNull();
+  });
+
+  it.each([
+    [{ id: 7, rev: 2, fields: { 'System.Title': 'x' }, relations: [{ rel: 'System.LinkTypes.Related', url: 'u' }] }, true, null],
+    [{ id: 7, fields: {}, relations: null }, true, null],
+    [{ id: '7', fields: {} }, false, 'id'],
+    [{ id: 7, fields: [] }, false, 'fields'],
+    [{ id: 7, rev: -1, fields: {} }, false, 'rev'],
+    [{ id: 7, fields: {}, relations: [{ rel: 'System.LinkTypes.Related' }] }, false, 'relations'],
+    [null, false, ''],
+  ])('work item payload %j valid: %s', (raw, ok, where) => {
+    const parsed = parseAdoWorkItem(raw);
+
+    expect(parsed.success).toBe(ok);
+    if (!parsed.success) expect(String(parsed.error.issues[0]?.path[0] ?? '')).toBe(where);
   });
 
   it('splits tags', () => {
@@ -87,6 +103,20 @@ describe('mapping over the wire', () => {
       ['Sprint 1', 'closed', 'Checkout'],
       ['Sprint 2', 'active', 'Checkout'],
       ['Sprint 3', 'future', 'Checkout'],
+    ]);
+  });
+
+  it('records label and blocked changes in the history, with the Jira connector\'s field names', async () => {
+    const fake = makeFake();
+    route(fake);
+    const id = story(fake, { 'System.Tags': 'growth' });
+    fake.update(id, { 'System.Tags': 'growth; Blocked' }, { by: ADA, at: '2026-11-18T10:00:00Z' });
+
+    const { store } = await sync(connector(config()));
+
+    expect(store.items.get(`ado:${id}`)!.history).toEqual([
+      { at: '2026-11-18T10:00:00.000Z', field: 'labels', from: 'growth', to: 'growth; Blocked', by: 'Ada Lovelace' },
+      { at: '2026-11-18T10:00:00.000Z', field: 'flagged', from: null, to: 'yes', by: 'Ada Lovelace' },
     ]);
   });
 

@@ -33,6 +33,12 @@ describe('WIQL scope past the 20,000-result cap', () => {
     expect(fake.count(/\/wiql$/)).toBe(windows);
     expect(windows).toBeGreaterThan(2);
     expect(windows).toBeLessThan(80);
+
+    // Knowing the highest id the feed showed, the windows start where the items are.
+    const hinted = await enumerateScope(api(), 'Fabrikam', config(), 25_000);
+
+    expect(hinted.ids).toEqual(ids);
+    expect(hinted.windows).toBeLessThanOrEqual(5);
   });
 
   it('a full sync reconciles through windows when the scope overflows the cap (cap lowered to 5)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeAdo } from './fake-ado.ts';
-import { ADA, GRACE, ORG, PAT, captureLog, config, connector, makeFake, project, route, story, sync, useNock, newStore } from './helpers.ts';
+import { FakeAdo, type FakeIteration } from './fake-ado.ts';
+import { ADA, GRACE, ORG, PAT, sprints, captureLog, config, connector, makeFake, project, route, story, sync, useNock, newStore } from './helpers.ts';
 
 describe('azure-devops sync', () => {
   useNock();
@@ -73,8 +73,10 @@ describe('azure-devops sync', () => {
     fake.update(id, { 'System.State': 'Closed' }, { by: GRACE, at: '2026-11-19T08:00:00Z' });
     const { result } = await sync(c, store);
     const item = store.items.get(`ado:${id}`)!;
+    const [sprint1, sprint2] = sprints('Fabrikam', 'Checkout') as [FakeIteration, FakeIteration];
 
     expect(result).toMatchObject({ ok: true, upserted: 1 });
+    expect(store.items.sprint(`ado:${sprint2.id}`)).toMatchObject({ name: 'Sprint 2', startDate: '2026-11-16T00:00:00.000Z' });
     expect(item.transitions.map((t) => [t.to, t.toCategory, t.by])).toEqual([
       ['New', 'todo', 'Jamal Hartnett'],
       ['Active', 'in_progress', 'Grace Hopper'],
@@ -82,7 +84,7 @@ describe('azure-devops sync', () => {
       ['Closed', 'done', 'Grace Hopper'],
     ]);
     expect(item.history).toEqual([
-      { at: '2026-11-17T08:00:00.000Z', field: 'sprint', from: 'Sprint 1', to: 'Sprint 2', by: 'Ada Lovelace' },
+      { at: '2026-11-17T08:00:00.000Z', field: 'sprint', from: sprint1.id, to: sprint2.id, by: 'Ada Lovelace' },
       { at: '2026-11-17T08:00:00.000Z', field: 'estimate', from: '5', to: '8', by: 'Ada Lovelace' },
     ]);
     expect(item).toMatchObject({ status: 'Closed', statusCategory: 'done', estimate: 8, startedAt: '2026-11-02T10:00:00.000Z', resolvedAt: '2026-11-19T08:00:00.000Z' });

@@ -12,6 +12,7 @@ describe('azure-devops write-back (JSON Patch)', () => {
     ['assignee', 'grace@fabrikam.example', [{ op: 'add', path: '/fields/System.AssignedTo', value: 'grace@fabrikam.example' }]],
     ['labels', ['growth', 'security-reviewed'], [{ op: 'add', path: '/fields/System.Tags', value: 'growth; security-reviewed' }]],
     ['acceptanceCriteria', 'Given a passkey\nWhen I sign in <fast>\nThen it works', [{ op: 'add', path: '/fields/Microsoft.VSTS.Common.AcceptanceCriteria', value: 'Given a passkey<br>When I sign in &lt;fast&gt;<br>Then it works' }]],
+    ['description', 'Passkeys & more', [{ op: 'add', path: '/fields/System.Description', value: 'Passkeys &amp; more' }]],
     ['priority', 1, [{ op: 'add', path: '/fields/Microsoft.VSTS.Common.Priority', value: 1 }]],
   ] as const)('%s ← %j', async (field, value, ops) => {
     const fake = makeFake();
