@@ -29,6 +29,8 @@ export function createItemRepo(db: Db) {
       sprint_key = excluded.sprint_key, parent_key = excluded.parent_key, updated_at = excluded.updated_at,
       synced_at = excluded.synced_at, removed_at = NULL, data = excluded.data`);
   const deleteTransitions = db.prepare('DELETE FROM transitions WHERE item_key = ?');
+  const transitionSig = db.prepare('SELECT count(*) AS n, max(at) AS last FROM transitions WHERE item_key = ?');
+  const anyQuarantined = db.prepare('SELECT 1 FROM quarantine WHERE source = ? LIMIT 1').pluck();
   const insertTransition = db.prepare(`
     INSERT INTO transitions (item_key, seq, at, from_status, to_status, from_category, to_category, actor)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -53,6 +55,7 @@ export function createItemRepo(db: Db) {
   return {
     /** Writes items (call inside a transaction); their transitions are replaced, not appended. */
     upsert(items: readonly WorkItem[], syncedAt: string): void {
+      const quarantined = new Map<string, boolean>();
       for (const item of items) {
         upsertItem.run({
           key: item.key,
@@ -69,12 +72,24 @@ export function createItemRepo(db: Db) {
           syncedAt,
           data: JSON.stringify(item),
         });
-        deleteTransitions.run(item.key);
+        let hasQuarantine = quarantined.get(item.source);
+        if (hasQuarantine === undefined) {
+          hasQuarantine = anyQuarantined.get(item.source) !== undefined;
+          quarantined.set(item.source, hasQuarantine);
+        }
+        if (hasQuarantine) dropQuarantine.run(item.source, item.nativeKey);
+      }
+      // Transitions in a second pass: writing them between the wide item rows costs twice as much,
+      // and history only grows, so an item with the same count and latest instant is unchanged.
+      for (const item of items) {
+        const sig = transitionSig.get(item.key) as { n: number; last: string | null };
+        const last = item.transitions.reduce<string | null>((m, t) => (m === null || t.at > m ? t.at : m), null);
+        if (sig.n === item.transitions.length && sig.last === last) continue;
+        if (sig.n > 0) deleteTransitions.run(item.key);
         let seq = 0;
         for (const t of item.transitions) {
           insertTransition.run(item.key, seq++, t.at, t.from, t.to, t.fromCategory, t.toCategory, t.by ?? null);
         }
-        dropQuarantine.run(item.source, item.nativeKey);
       }
     },
 

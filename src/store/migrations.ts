@@ -53,7 +53,6 @@ export const MIGRATIONS: readonly Migration[] = [
         actor         TEXT,
         PRIMARY KEY (item_key, seq)
       ) WITHOUT ROWID;
-      CREATE INDEX transitions_at ON transitions (at);
 
       CREATE TABLE sprints (
         key           TEXT PRIMARY KEY,
