@@ -1,0 +1,231 @@
+import type { Sprint } from '../model/work-item.ts';
+import type { Measure } from './allocation.ts';
+import { overlapDays, type AlignItem } from './portfolio.ts';
+import { DAY, WEEK, percentile, round, roundOrNull } from './stats.ts';
+
+/** The KPI set, per team and overall (definitions: docs/alignment.md#kpis). */
+export const KPI_NAMES = [
+  'throughput',
+  'throughputPoints',
+  'cycleTimeP50',
+  'cycleTimeP85',
+  'leadTimeP50',
+  'leadTimeP85',
+  'predictability',
+  'onTimeRate',
+  'blockedShare',
+  'compliance',
+  'alignment',
+] as const;
+export type KpiName = (typeof KPI_NAMES)[number];
+export type KpiValues = Record<KpiName, number | null>;
+
+/** Whether a higher value is better, for arrows and colours in reports. */
+export const KPI_HIGHER_IS_BETTER: Record<KpiName, boolean> = {
+  throughput: true,
+  throughputPoints: true,
+  cycleTimeP50: false,
+  cycleTimeP85: false,
+  leadTimeP50: false,
+  leadTimeP85: false,
+  predictability: true,
+  onTimeRate: true,
+  blockedShare: false,
+  compliance: true,
+  alignment: true,
+};
+
+export interface KpiInput {
+  items: readonly AlignItem[];
+  /** Objective per item (−1 unaligned), parallel to `items`. */
+  objective: Int32Array;
+  sprints: readonly Sprint[];
+  asOf: number;
+  windowDays: number;
+  timezone: string;
+  measure: Measure;
+  /** Keys of items with an open compliance finding; null when not known (history backfill). */
+  nonCompliant: ReadonlySet<string> | null;
+}
+
+export interface KpiResult {
+  overall: KpiValues;
+  teams: Map<string, KpiValues>;
+}
+
+interface Acc {
+  throughput: number;
+  throughputPoints: number;
+  cycle: number[];
+  lead: number[];
+  committed: number;
+  completed: number;
+  dueKnown: number;
+  onTime: number;
+  progressDays: number;
+  blockedDays: number;
+  open: number;
+  openCompliant: number;
+  effort: number;
+  aligned: number;
+}
+
+const fresh = (): Acc => ({
+  throughput: 0,
+  throughputPoints: 0,
+  cycle: [],
+  lead: [],
+  committed: 0,
+  completed: 0,
+  dueKnown: 0,
+  onTime: 0,
+  progressDays: 0,
+  blockedDays: 0,
+  open: 0,
+  openCompliant: 0,
+  effort: 0,
+  aligned: 0,
+});
+
+export function computeKpis(input: KpiInput): KpiResult {
+  const { items, asOf } = input;
+  const from = asOf - input.windowDays * DAY;
+  const weekFrom = asOf - WEEK;
+  const localDate = dateInZone(input.timezone);
+  const overall = fresh();
+  const teams = new Map<string, Acc>();
+  const accs = (unit: string): [Acc, Acc] => {
+    let t = teams.get(unit);
+    if (!t) teams.set(unit, (t = fresh()));
+    return [overall, t];
+  };
+
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    if (!it.work || it.created > asOf) continue;
+    const pair = accs(it.unit);
+    const resolved = it.resolved !== null && it.resolved <= asOf ? it.resolved : null;
+    const pts = it.estimate ?? 0;
+    const doneInWindow = resolved !== null && resolved >= from;
+    const progressDays = it.progress.length > 0 ? overlapDays(it.progress, from, asOf) : 0;
+    const blockedDays = it.blocked.length > 0 ? Math.min(progressDays, overlapDays(it.blocked, from, asOf)) : 0;
+    const effort = input.measure === 'points' ? (doneInWindow ? pts : 0) : input.measure === 'items' ? (doneInWindow ? 1 : 0) : progressDays;
+    for (const a of pair) {
+      if (resolved !== null && resolved >= weekFrom) {
+        a.throughput++;
+        a.throughputPoints += pts;
+      }
+      if (doneInWindow) {
+        if (it.started !== null && it.started <= resolved) a.cycle.push((resolved - it.started) / DAY);
+        a.lead.push((resolved - it.created) / DAY);
+        if (it.dueDate !== null) {
+          a.dueKnown++;
+          if (localDate(resolved) <= it.dueDate) a.onTime++;
+        }
+      }
+      a.progressDays += progressDays;
+      a.blockedDays += blockedDays;
+      a.effort += effort;
+      if (input.objective[i]! >= 0) a.aligned += effort;
+      if (input.nonCompliant !== null && it.status !== 'done') {
+        a.open++;
+        if (!input.nonCompliant.has(it.key)) a.openCompliant++;
+      }
+    }
+  }
+  sprintPredictability(input, from, (unit, committed, completed) => {
+    for (const a of accs(unit)) {
+      a.committed += committed;
+      a.completed += completed;
+    }
+  });
+
+  const out = new Map<string, KpiValues>();
+  for (const [unit, a] of teams) out.set(unit, finish(a, input.nonCompliant !== null));
+  return { overall: finish(overall, input.nonCompliant !== null), teams: out };
+}
+
+function finish(a: Acc, complianceKnown: boolean): KpiValues {
+  const share = (x: number, y: number) => (y > 0 ? round(x / y, 4) : null);
+  return {
+    throughput: a.throughput,
+    throughputPoints: round(a.throughputPoints, 2),
+    cycleTimeP50: roundOrNull(percentile(a.cycle, 0.5), 1),
+    cycleTimeP85: roundOrNull(percentile(a.cycle, 0.85), 1),
+    leadTimeP50: roundOrNull(percentile(a.lead, 0.5), 1),
+    leadTimeP85: roundOrNull(percentile(a.lead, 0.85), 1),
+    predictability: share(a.completed, a.committed),
+    onTimeRate: share(a.onTime, a.dueKnown),
+    blockedShare: share(a.blockedDays, a.progressDays),
+    compliance: complianceKnown ? share(a.openCompliant, a.open) : null,
+    alignment: share(a.aligned, a.effort),
+  };
+}
+
+/**
+ * Completed vs committed for sprints that ended inside the window: committed is what was in the
+ * sprint when it started (from sprint history; without history, items in it created before the
+ * start), completed is the committed work done by the sprint's end. In points, or items when the
+ * sprint's work carries no points.
+ */
+function sprintPredictability(input: KpiInput, from: number, add: (unit: string, committed: number, completed: number) => void): void {
+  const ended = input.sprints.filter((s) => {
+    const end = Date.parse(s.completeDate ?? s.endDate ?? '');
+    return s.startDate !== null && Number.isFinite(end) && end >= from && end <= input.asOf;
+  });
+  if (ended.length === 0) return;
+  const byName = new Map<string, Sprint>();
+  const byKey = new Map<string, Sprint>();
+  for (const s of ended) {
+    byName.set(`${s.source}|${s.name}`, s);
+    byKey.set(s.key, s);
+  }
+  const tally = new Map<string, { unit: string; cp: number; dp: number; ci: number; di: number }>();
+  for (const it of input.items) {
+    if (!it.work) continue;
+    const candidates = new Set<Sprint>();
+    if (it.sprintMoves) {
+      for (const mv of it.sprintMoves) {
+        const s = mv.to === null ? undefined : byName.get(`${it.source}|${mv.to}`);
+        if (s) candidates.add(s);
+      }
+    } else if (it.sprintKey !== null) {
+      const s = byKey.get(it.sprintKey);
+      if (s) candidates.add(s);
+    }
+    for (const s of candidates) {
+      const start = Date.parse(s.startDate!);
+      const end = Date.parse(s.completeDate ?? s.endDate!);
+      const committed = it.sprintMoves ? memberAt(it.sprintMoves, start) === s.name : it.created <= start;
+      if (!committed) continue;
+      const done = it.resolved !== null && it.resolved <= end;
+      let t = tally.get(s.key);
+      if (!t) tally.set(s.key, (t = { unit: s.team ?? s.project ?? it.unit, cp: 0, dp: 0, ci: 0, di: 0 }));
+      t.cp += it.estimate ?? 0;
+      t.ci++;
+      if (done) {
+        t.dp += it.estimate ?? 0;
+        t.di++;
+      }
+    }
+  }
+  for (const t of tally.values()) {
+    if (t.cp > 0) add(t.unit, 1, t.dp / t.cp);
+    else if (t.ci > 0) add(t.unit, 1, t.di / t.ci);
+  }
+}
+
+function memberAt(moves: NonNullable<AlignItem['sprintMoves']>, at: number): string | null {
+  let current: string | null = null;
+  for (const mv of moves) {
+    if (mv.at > at) break;
+    current = mv.to;
+  }
+  return current;
+}
+
+function dateInZone(timezone: string): (t: number) => string {
+  if (timezone === 'UTC') return (t) => new Date(t).toISOString().slice(0, 10);
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (t) => f.format(t);
+}

@@ -1,0 +1,221 @@
+import type { StatusCategory, TypeCategory, WorkItem } from '../model/work-item.ts';
+import { createCelCompiler, type CelErrorTally } from './cel.ts';
+import type { AlignmentConfig } from './config.ts';
+import { compileMatch, type CompiledMatch } from './match.ts';
+
+/**
+ * The slice of a work item the alignment module needs, extracted while streaming the store so a
+ * million items fit in memory. Instants are epoch milliseconds.
+ */
+export interface AlignItem {
+  key: string;
+  source: string;
+  nativeKey: string;
+  url: string;
+  title: string;
+  project: string;
+  team: string | null;
+  /** The delivery unit throughput is measured for: the team, else the project. */
+  unit: string;
+  typeCategory: TypeCategory;
+  /** Work that is delivered (not an epic, feature or risk-register entry). */
+  work: boolean;
+  status: StatusCategory;
+  estimate: number | null;
+  created: number;
+  started: number | null;
+  /** When it became done; null while it is not done. */
+  resolved: number | null;
+  dueDate: string | null;
+  /** The next ancestor: the parent, else the epic. */
+  parent: string | null;
+  person: string | null;
+  personName: string | null;
+  sprintKey: string | null;
+  sprintState: 'future' | 'active' | 'closed' | null;
+  /** In-progress intervals as [start, end, start, end …]; an open interval ends at +Infinity. */
+  progress: number[];
+  /** Blocked intervals, same layout. */
+  blocked: number[];
+  /** Sprint membership changes (name entered, at), oldest first; null without history. */
+  sprintMoves: Array<{ to: string | null; at: number }> | null;
+  /** Indices into the matcher table this item meets by its own attributes. */
+  own: number[];
+}
+
+export interface Matchers {
+  /** Objectives first, then themes, then key results; each entry knows what it belongs to. */
+  list: MatcherEntry[];
+  objectiveCount: number;
+  themeCount: number;
+}
+
+export interface MatcherEntry {
+  kind: 'objective' | 'theme' | 'keyResult';
+  /** Index within its kind (objective index for objectives and themes; for key results the objective's). */
+  index: number;
+  /** For key results: the position in that objective's keyResults. */
+  kr: number;
+  match: CompiledMatch | null;
+}
+
+export interface Portfolio {
+  items: AlignItem[];
+  byKey: Map<string, number>;
+  matchers: Matchers;
+  celErrors: Map<string, CelErrorTally>;
+}
+
+const CONTAINERS: ReadonlySet<TypeCategory> = new Set(['epic', 'feature', 'risk']);
+
+export function compileMatchers(config: AlignmentConfig, celErrors: Map<string, CelErrorTally>): Matchers {
+  const cel = createCelCompiler(celErrors);
+  const list: MatcherEntry[] = [];
+  config.objectives.forEach((o, i) => list.push({ kind: 'objective', index: i, kr: -1, match: compileMatch(o.match, cel) }));
+  config.themes.forEach((t, i) => list.push({ kind: 'theme', index: i, kr: -1, match: t.match ? compileMatch(t.match, cel) : null }));
+  config.objectives.forEach((o, i) =>
+    o.keyResults.forEach((kr, k) => list.push({ kind: 'keyResult', index: i, kr: k, match: compileMatch(kr.match, cel) })),
+  );
+  return { list, objectiveCount: config.objectives.length, themeCount: config.themes.length };
+}
+
+/** Identity merge: a config alias first, then the email (lower case), then the tool's own id. */
+export function identityOf(
+  person: { id: string; email: string | null } | null,
+  identities: Record<string, string>,
+): string | null {
+  if (!person) return null;
+  const email = person.email?.toLowerCase() ?? null;
+  const viaAlias = (email !== null ? identities[email] : undefined) ?? identities[`id:${person.id}`];
+  if (viaAlias !== undefined) return viaAlias.toLowerCase();
+  return email ?? `id:${person.id}`;
+}
+
+/** Streams items into the compact form, evaluating every matcher against each item once. */
+export function loadPortfolio(source: Iterable<WorkItem>, config: AlignmentConfig): Portfolio {
+  const celErrors = new Map<string, CelErrorTally>();
+  const matchers = compileMatchers(config, celErrors);
+  const items: AlignItem[] = [];
+  const byKey = new Map<string, number>();
+  for (const wi of source) {
+    const own: number[] = [];
+    matchers.list.forEach((m, i) => {
+      if (m.match?.item(wi)) own.push(i);
+    });
+    byKey.set(wi.key, items.length);
+    items.push(compact(wi, own, config.alignment.identities));
+  }
+  return { items, byKey, matchers, celErrors };
+}
+
+export function compact(wi: WorkItem, own: number[], identities: Record<string, string>): AlignItem {
+  const done = wi.statusCategory === 'done';
+  const resolved = done ? ms(wi.resolvedAt) ?? lastEntry(wi, 'done') : null;
+  return {
+    key: wi.key,
+    source: wi.source,
+    nativeKey: wi.nativeKey,
+    url: wi.url,
+    title: wi.title,
+    project: wi.project,
+    team: wi.team,
+    unit: wi.team ?? wi.project,
+    typeCategory: wi.typeCategory,
+    work: !CONTAINERS.has(wi.typeCategory),
+    status: wi.statusCategory,
+    estimate: wi.estimate,
+    created: Date.parse(wi.createdAt),
+    started: ms(wi.startedAt),
+    resolved,
+    dueDate: wi.dueDate,
+    parent: wi.parentKey ?? wi.epicKey,
+    person: identityOf(wi.assignee, identities),
+    personName: wi.assignee?.name ?? null,
+    sprintKey: wi.sprint ? `${wi.source}:${wi.sprint.id}` : null,
+    sprintState: wi.sprint?.state ?? null,
+    progress: progressIntervals(wi),
+    blocked: blockedIntervals(wi),
+    sprintMoves: sprintMoves(wi),
+    own,
+  };
+}
+
+function ms(iso: string | null): number | null {
+  if (iso === null) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+}
+
+function lastEntry(wi: WorkItem, category: StatusCategory): number | null {
+  let at: number | null = null;
+  for (const t of wi.transitions) if (t.toCategory === category) at = Date.parse(t.at);
+  return at ?? Date.parse(wi.updatedAt);
+}
+
+/** Time spent in the in-progress category, from the transitions; startedAt/resolvedAt without them. */
+export function progressIntervals(wi: WorkItem): number[] {
+  const out: number[] = [];
+  const sorted = [...wi.transitions].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  let openAt: number | null = null;
+  for (const t of sorted) {
+    const at = Date.parse(t.at);
+    if (t.toCategory === 'in_progress' && openAt === null) openAt = at;
+    else if (t.toCategory !== 'in_progress' && openAt !== null) {
+      out.push(openAt, at);
+      openAt = null;
+    }
+  }
+  if (openAt !== null) out.push(openAt, wi.statusCategory === 'in_progress' ? Infinity : Date.parse(wi.updatedAt));
+  if (out.length === 0 && wi.startedAt !== null) {
+    const end = wi.statusCategory === 'done' ? (ms(wi.resolvedAt) ?? Date.parse(wi.updatedAt)) : wi.statusCategory === 'in_progress' ? Infinity : null;
+    if (end !== null) out.push(Date.parse(wi.startedAt), end);
+  }
+  return out;
+}
+
+const BLOCKED_FIELDS = new Set(['blocked', 'flagged', 'microsoft.vsts.cmmi.blocked']);
+
+/**
+ * Blocked time from a `blocked`/`Flagged` field history when the connector provides one; otherwise a
+ * currently blocked item counts as blocked since its last status change (or its start).
+ */
+export function blockedIntervals(wi: WorkItem): number[] {
+  const changes = wi.history.filter((h) => BLOCKED_FIELDS.has(h.field.toLowerCase()));
+  const out: number[] = [];
+  if (changes.length > 0) {
+    let openAt: number | null = null;
+    for (const h of changes) {
+      const on = h.to !== null && h.to !== '' && !/^(no|false)$/i.test(h.to);
+      const at = Date.parse(h.at);
+      if (on && openAt === null) openAt = at;
+      else if (!on && openAt !== null) {
+        out.push(openAt, at);
+        openAt = null;
+      }
+    }
+    if (openAt !== null) out.push(openAt, Infinity);
+    return out;
+  }
+  if (!wi.blocked || wi.statusCategory === 'done') return out;
+  let since = ms(wi.startedAt) ?? Date.parse(wi.createdAt);
+  for (const t of wi.transitions) since = Math.max(since, Date.parse(t.at));
+  out.push(since, Infinity);
+  return out;
+}
+
+function sprintMoves(wi: WorkItem): AlignItem['sprintMoves'] {
+  const moves = wi.history.filter((h) => h.field === 'sprint' || h.field === 'Sprint');
+  if (moves.length === 0) return null;
+  return moves.map((h) => ({ to: h.to, at: Date.parse(h.at) })).sort((a, b) => a.at - b.at);
+}
+
+/** Total overlap of [from, to) with a list of intervals, in days. */
+export function overlapDays(intervals: readonly number[], from: number, to: number): number {
+  let total = 0;
+  for (let i = 0; i + 1 < intervals.length; i += 2) {
+    const s = Math.max(intervals[i]!, from);
+    const e = Math.min(intervals[i + 1]!, to);
+    if (e > s) total += e - s;
+  }
+  return total / 86_400_000;
+}

@@ -1,0 +1,58 @@
+/** Small numeric helpers shared by allocation, KPIs and forecasts. */
+
+export const DAY = 86_400_000;
+export const WEEK = 7 * DAY;
+
+/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG; same seed, same sequence. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a of a string, to derive a per-subject seed that does not depend on evaluation order. */
+export function hashSeed(seed: number, text: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** Nearest-rank percentile (p in 0..1) of an ascending array; null when empty. */
+export function percentileSorted(sorted: ArrayLike<number>, p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export function percentile(values: readonly number[], p: number): number | null {
+  return percentileSorted([...values].sort((a, b) => a - b), p);
+}
+
+export function ratio(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+export function round(value: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export function roundOrNull(value: number | null, digits = 3): number | null {
+  return value === null ? null : round(value, digits);
+}
+
+export function isoDate(t: number): string {
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+export function isoInstant(t: number): string {
+  return new Date(t).toISOString();
+}
