@@ -40,7 +40,8 @@ interface Acc {
 
 export function computeCapacity(items: readonly AlignItem[], sprints: readonly Sprint[], now: number, settings: AlignmentSettings['capacity']): CapacityReport {
   const active = new Map<string, Sprint>();
-  for (const s of sprints) if (s.state === 'active') active.set(s.key, s);
+  // Items name their sprint by source and native id (`AlignItem.sprintKey`).
+  for (const s of sprints) if (s.state === 'active') active.set(`${s.source}:${s.id}`, s);
   const from = now - settings.velocityWeeks * WEEK;
   const people = new Map<string, Acc>();
   const teams = new Map<string, Acc>();

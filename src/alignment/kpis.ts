@@ -178,7 +178,7 @@ function sprintPredictability(input: KpiInput, from: number, add: (unit: string,
   const byKey = new Map<string, Sprint>();
   for (const s of ended) {
     byName.set(`${s.source}|${s.name}`, s);
-    byKey.set(s.key, s);
+    byKey.set(`${s.source}:${s.id}`, s);
   }
   const tally = new Map<string, { unit: string; cp: number; dp: number; ci: number; di: number }>();
   for (const it of input.items) {
