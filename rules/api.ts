@@ -1,6 +1,7 @@
 import type { AnyRule } from '../src/engine/rule.ts';
 import { rule as assigneeWhenInProgress } from './assignee-when-in-progress.ts';
 import { rule as estimateRequired } from './estimate-required.ts';
+import { rule as objectiveAtRisk } from './objective-at-risk.ts';
 import { rule as overdue } from './overdue.ts';
 import { rule as staleInProgress } from './stale-in-progress.ts';
 import { rule as wipLimit } from './wip-limit.ts';
@@ -9,6 +10,7 @@ import { rule as wipLimit } from './wip-limit.ts';
 export const builtInRules: readonly AnyRule[] = [
   assigneeWhenInProgress,
   estimateRequired,
+  objectiveAtRisk,
   overdue,
   staleInProgress,
   wipLimit,

@@ -93,19 +93,31 @@ export function identityOf(
 
 /** Streams items into the compact form, evaluating every matcher against each item once. */
 export function loadPortfolio(source: Iterable<WorkItem>, config: AlignmentConfig): Portfolio {
+  const builder = createPortfolioBuilder(config);
+  for (const wi of source) builder.add(wi);
+  return builder.finish();
+}
+
+/** The incremental form of loadPortfolio, for visitors that see one item at a time (rules). */
+export function createPortfolioBuilder(config: AlignmentConfig): { add(wi: WorkItem): void; finish(): Portfolio } {
   const celErrors = new Map<string, CelErrorTally>();
   const matchers = compileMatchers(config, celErrors);
   const items: AlignItem[] = [];
   const byKey = new Map<string, number>();
-  for (const wi of source) {
-    const own: number[] = [];
-    matchers.list.forEach((m, i) => {
-      if (m.match?.item(wi)) own.push(i);
-    });
-    byKey.set(wi.key, items.length);
-    items.push(compact(wi, own, config.alignment.identities));
-  }
-  return { items, byKey, matchers, celErrors };
+  return {
+    add(wi) {
+      const own: number[] = [];
+      for (let i = 0; i < matchers.list.length; i++) if (matchers.list[i]!.match?.item(wi)) own.push(i);
+      const at = byKey.get(wi.key);
+      const item = compact(wi, own, config.alignment.identities);
+      if (at !== undefined) items[at] = item;
+      else {
+        byKey.set(wi.key, items.length);
+        items.push(item);
+      }
+    },
+    finish: () => ({ items, byKey, matchers, celErrors }),
+  };
 }
 
 export function compact(wi: WorkItem, own: number[], identities: Record<string, string>): AlignItem {

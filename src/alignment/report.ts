@@ -20,9 +20,12 @@ export interface Analysis {
 }
 
 export function analyse(items: Iterable<WorkItem>, sprints: readonly Sprint[], config: AlignmentConfig, now: Date): Analysis {
-  const t = now.getTime();
   const portfolio = loadPortfolio(items, config);
-  const mapping = mapPortfolio(portfolio, config);
+  return analyseFrom(portfolio, mapPortfolio(portfolio, config), sprints, config, now);
+}
+
+export function analyseFrom(portfolio: Portfolio, mapping: Mapping, sprints: readonly Sprint[], config: AlignmentConfig, now: Date): Analysis {
+  const t = now.getTime();
   return {
     config,
     now: t,

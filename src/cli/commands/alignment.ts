@@ -19,8 +19,10 @@ export const alignmentCommand: Command = {
     const rt = openRuntime(cli);
     try {
       const report = alignmentReport(analyseStore(rt.store, cli.config, rt.clock.now()));
-      for (const w of report.warnings) rt.log.warn({ warning: w }, 'Alignment warning');
-      if (flag(args, 'json')) printJson(report);
+      if (flag(args, 'json')) {
+        for (const w of report.warnings) rt.log.warn({ warning: w }, 'Alignment warning');
+        printJson(report);
+      }
       else if (report.total.items === 0 && report.objectives.every((o) => o.mappedItems === 0)) print('No work items stored yet: run `pmo-bot sync` first.');
       else print(renderAlignment(report));
       return 0;

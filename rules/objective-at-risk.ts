@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { AlignmentSettings, Objective, Theme } from '../src/alignment/config.ts';
+import { forecastObjectives } from '../src/alignment/at-risk.ts';
+import { createPortfolioBuilder } from '../src/alignment/portfolio.ts';
+import { defineRule } from '../src/engine/rule.ts';
+
+/**
+ * The objective's remaining work is forecast in `done()` from the items this rule saw in the shared
+ * pass (the same mapping and seeded Monte Carlo as `pmo-bot alignment`). The objectives reach the
+ * rule as options: `bindAlignmentRule` copies the config's `objectives`, `themes` and `alignment`
+ * sections into them when the config is loaded, so admins declare objectives once.
+ */
+export const rule = defineRule({
+  meta: {
+    id: 'objective-at-risk',
+    category: 'risk',
+    scope: 'objective',
+    description: 'A strategic objective whose forecast probability of landing by its target date is too low',
+    rationale:
+      'Objectives slip quietly: each team is nearly on plan, yet the remaining scope cannot fit the time left. A Monte Carlo forecast from each team\'s own throughput says so months before the date.',
+    defaultSeverity: 'warning',
+    options: z.strictObject({
+      threshold: z.number().min(0).max(1).optional().describe('report below this probability (default: alignment.atRiskThreshold, 0.7)'),
+      objectives: z.array(Objective).default([]).describe('filled from the config\'s objectives section'),
+      themes: z.array(Theme).default([]),
+      alignment: AlignmentSettings,
+    }),
+    messages: {
+      atRisk:
+        '{{id}} "{{title}}" has a {{probability}} chance of landing by {{targetDate}} (threshold {{threshold}}); P85 {{p85}}, {{remaining}} {{unit}} left',
+    },
+  },
+  create(ctx) {
+    const config = { objectives: ctx.options.objectives, themes: ctx.options.themes, alignment: ctx.options.alignment, timezone: ctx.timezone };
+    if (config.objectives.length === 0) return {};
+    const builder = createPortfolioBuilder(config);
+    const threshold = ctx.options.threshold ?? config.alignment.atRiskThreshold;
+    return {
+      item(item) {
+        builder.add(item);
+      },
+      done() {
+        for (const f of forecastObjectives(builder.finish(), config, ctx.now)) {
+          const { objective: o, forecast } = f;
+          if (forecast.status !== 'forecast' || forecast.probabilityByTarget === null || forecast.probabilityByTarget >= threshold) continue;
+          ctx.report({
+            messageId: 'atRisk',
+            subject: { kind: 'objective', key: o.id, url: null, project: null, team: null, source: null },
+            owner: o.owner ? { id: o.owner, name: o.owner, email: o.owner.includes('@') ? o.owner : null } : null,
+            data: {
+              id: o.id,
+              title: o.title,
+              probability: `${Math.round(forecast.probabilityByTarget * 100)}%`,
+              targetDate: o.targetDate ?? '',
+              threshold: `${Math.round(threshold * 100)}%`,
+              p85: forecast.p85 ?? `beyond ${config.alignment.forecast.horizonWeeks} weeks`,
+              remaining: forecast.remaining,
+              unit: forecast.unit,
+            },
+            evidence: {
+              probabilityByTarget: forecast.probabilityByTarget,
+              threshold,
+              targetDate: o.targetDate ?? null,
+              p50: forecast.p50,
+              p85: forecast.p85,
+              p95: forecast.p95,
+              remaining: forecast.remaining,
+              unit: forecast.unit,
+              runs: forecast.runs,
+              seed: forecast.seed,
+              lowConfidence: forecast.lowConfidence,
+              reasons: forecast.reasons,
+              throughputSample: forecast.samples.map((s) => `${s.team}: [${s.weeks.join(', ')}] per week, focus ${s.focus}, ${s.remaining} left`),
+            },
+          });
+        }
+      },
+    };
+  },
+});
