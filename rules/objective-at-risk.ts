@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AlignmentSettings, Objective, Theme } from '../src/alignment/config.ts';
+import { AlignmentSettings, Objective, Theme, type AlignmentConfig } from '../src/alignment/config.ts';
 import { forecastObjectives } from '../src/alignment/at-risk.ts';
 import { createPortfolioBuilder } from '../src/alignment/portfolio.ts';
 import { defineRule } from '../src/engine/rule.ts';
@@ -7,9 +7,16 @@ import { defineRule } from '../src/engine/rule.ts';
 /**
  * The objective's remaining work is forecast in `done()` from the items this rule saw in the shared
  * pass (the same mapping and seeded Monte Carlo as `pmo-bot alignment`). The objectives reach the
- * rule as options: `bindAlignmentRule` copies the config's `objectives`, `themes` and `alignment`
- * sections into them when the config is loaded, so admins declare objectives once.
+ * rule as option defaults: the runtime registers `withObjectives(config)`, so admins declare
+ * objectives once, in the config's `objectives` section.
  */
+const options = z.strictObject({
+  threshold: z.number().min(0).max(1).optional().describe('report below this probability (default: alignment.atRiskThreshold, 0.7)'),
+  objectives: z.array(Objective).default([]).describe('taken from the config\'s objectives section; no need to repeat them here'),
+  themes: z.array(Theme).default([]).describe('taken from the config\'s themes section'),
+  alignment: AlignmentSettings.describe('taken from the config\'s alignment section'),
+});
+
 export const rule = defineRule({
   meta: {
     id: 'objective-at-risk',
@@ -19,12 +26,7 @@ export const rule = defineRule({
     rationale:
       'Objectives slip quietly: each team is nearly on plan, yet the remaining scope cannot fit the time left. A Monte Carlo forecast from each team\'s own throughput says so months before the date.',
     defaultSeverity: 'warning',
-    options: z.strictObject({
-      threshold: z.number().min(0).max(1).optional().describe('report below this probability (default: alignment.atRiskThreshold, 0.7)'),
-      objectives: z.array(Objective).default([]).describe('filled from the config\'s objectives section'),
-      themes: z.array(Theme).default([]),
-      alignment: AlignmentSettings,
-    }),
+    options,
     messages: {
       atRisk:
         '{{id}} "{{title}}" has a {{probability}} chance of landing by {{targetDate}} (threshold {{threshold}}); P85 {{p85}}, {{remaining}} {{unit}} left',
@@ -78,3 +80,13 @@ export const rule = defineRule({
     };
   },
 });
+
+/** The rule with the config's objectives, themes and alignment settings as its option defaults. */
+export function withObjectives(config: Omit<AlignmentConfig, 'timezone'>): typeof rule {
+  const bound = options.extend({
+    objectives: z.array(Objective).default(config.objectives),
+    themes: z.array(Theme).default(config.themes),
+    alignment: AlignmentSettings.default(config.alignment),
+  });
+  return { ...rule, meta: { ...rule.meta, options: bound } };
+}

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/errors.ts';
 import { loadConfig, resolveConfigPath } from '../config/load.ts';
-import { bindAlignmentRule } from '../alignment/rule-binding.ts';
 import { ConfigSchema, type Config } from '../config/schema.ts';
 import { createLogger, isLogLevel, type Logger } from '../util/log.ts';
 import { createRuntime, type Runtime } from '../worker/runtime.ts';
@@ -31,8 +30,7 @@ export function loadCliConfig(flags: GlobalFlags): LoadedCli {
     secrets: [...loaded.interpolatedSecrets, ...secretValues(loaded.value)],
   });
   if (origin === 'bundled') log.info({ config: path }, 'No config found; running the bundled demo (config/pmo-bot.example.yaml)');
-  // The objective-at-risk rule reads the objectives from its options (see rules/objective-at-risk.ts).
-  return { config: bindAlignmentRule(loaded.value), configPath: path, origin, log };
+  return { config: loaded.value, configPath: path, origin, log };
 }
 
 export function openRuntime(cli: LoadedCli, options: { lock?: boolean } = {}): Runtime {

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { connectorFor } from '../../connectors/api.ts';
 import { builtInRules } from '../../rules/api.ts';
+import { bindAlignmentRules } from '../alignment/rule-binding.ts';
 import type { Config } from '../config/schema.ts';
 import type { Connector } from '../model/connector.ts';
 import type { AnyRule } from '../engine/rule.ts';
@@ -53,7 +54,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     config,
     store,
     connectors,
-    rules: builtInRules,
+    rules: bindAlignmentRules(builtInRules, config),
     transport: options.transport ?? createTransport(config, dataDir),
     clock,
     log,
