@@ -39,7 +39,7 @@ describe('pmo-bot CLI end to end (child processes)', () => {
     expect(r.stdout).toMatch(/🔴 .*\(https:\/\/acme\.atlassian\.net\/browse\/[A-Z]+-\d+\)/);
     expect(r.stdout).toMatch(/pmo-bot cycle finished in [\d.]+s/);
     expect(r.stdout).toMatch(/sync {4}demo \(sample\): \d+ fetched, \d+ stored, 0 removed, 2 quarantined/);
-    expect(r.stdout).toMatch(/check {3}5 rules over \d+ items: \d+ open findings \(\d+ new, 0 reopened, 0 resolved\)/);
+    expect(r.stdout).toMatch(/check {3}6 rules over \d+ items: \d+ open findings \(\d+ new, 0 reopened, 0 resolved\)/);
     expect(r.stderr).toMatch(/bundled demo/);
     expect(existsSync(join(dir, 'data/pmo-bot.db'))).toBe(true);
     const written = readdirSync(join(dir, 'data/outbox'));
@@ -50,7 +50,7 @@ describe('pmo-bot CLI end to end (child processes)', () => {
     const again = cli(['run', '--once'], dir);
 
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/check {3}5 rules over \d+ items: \d+ open findings \(0 new, 0 reopened, 0 resolved\)/);
+    expect(again.stdout).toMatch(/check {3}6 rules over \d+ items: \d+ open findings \(0 new, 0 reopened, 0 resolved\)/);
     expect(again.stdout).toMatch(/notify {2}0 messages queued/);
   });
 
@@ -66,7 +66,7 @@ describe('pmo-bot CLI end to end (child processes)', () => {
     for (const key of ['id', 'ruleId', 'category', 'severity', 'subject', 'message', 'evidence', 'owner', 'state', 'firstSeenAt', 'lastSeenAt', 'resolvedAt']) {
       expect(findings[0]).toHaveProperty(key);
     }
-    expect(new Set(findings.map((f) => f['ruleId']))).toEqual(new Set(['assignee-when-in-progress', 'estimate-required', 'overdue', 'stale-in-progress', 'wip-limit']));
+    expect(new Set(findings.map((f) => f['ruleId']))).toEqual(new Set(['assignee-when-in-progress', 'estimate-required', 'objective-at-risk', 'overdue', 'stale-in-progress', 'wip-limit']));
     const stored = JSON.parse(cli(['findings', '--state', 'open', '--json', '--config', EXAMPLE], dir).stdout) as unknown[];
     expect(stored).toHaveLength(findings.length);
     const items = JSON.parse(cli(['items', '--json', '--config', EXAMPLE], dir).stdout) as Array<{ key: string }>;
@@ -122,7 +122,7 @@ describe('pmo-bot CLI end to end (child processes)', () => {
     const rules = JSON.parse(cli(['rules', 'list', '--json'], dir).stdout) as Array<Record<string, unknown>>;
 
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['sources', 'slack', 'rules', 'overrides', 'objectives', 'schedules', 'timezone', 'storage']));
-    expect(rules.map((r) => r['id'])).toEqual(['assignee-when-in-progress', 'estimate-required', 'overdue', 'stale-in-progress', 'wip-limit']);
+    expect(rules.map((r) => r['id'])).toEqual(['assignee-when-in-progress', 'estimate-required', 'objective-at-risk', 'overdue', 'stale-in-progress', 'wip-limit']);
     expect(Object.keys(rules[0]!)).toEqual(expect.arrayContaining(['id', 'category', 'scope', 'defaultSeverity', 'presets', 'description']));
   });
 
