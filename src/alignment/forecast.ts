@@ -1,7 +1,7 @@
 import type { AlignmentSettings } from './config.ts';
-import { dateAfterWeeks, probabilityWithin, simulate, weeksAt, type Stream } from './monte-carlo.ts';
+import { dateAfterWeeks, probabilityWithin, simulateMany, weeksAt, type SimulationResult, type Stream } from './monte-carlo.ts';
 import type { AlignItem } from './portfolio.ts';
-import { DAY, WEEK, hashSeed, isoDate, round } from './stats.ts';
+import { DAY, WEEK, isoDate, round } from './stats.ts';
 
 type ForecastSettings = AlignmentSettings['forecast'];
 
@@ -80,8 +80,30 @@ export interface ScopeItems {
 }
 
 export function forecastScope(scope: ScopeItems, history: Map<string, UnitHistory>, now: number, settings: ForecastSettings): Forecast {
+  return forecastScopes([scope], history, now, settings)[0]!;
+}
+
+/** Forecasts many scopes in one batch (one random path table per team; see monte-carlo.ts). */
+export function forecastScopes(scopes: readonly ScopeItems[], history: Map<string, UnitHistory>, now: number, settings: ForecastSettings): Forecast[] {
+  const prepared = scopes.map((s) => prepareScope(s, history, settings));
+  const pending = prepared.filter((p): p is Pending => 'streams' in p);
+  const results = simulateMany(
+    pending.map((p) => p.streams),
+    settings,
+  );
+  const byPending = new Map<Pending, SimulationResult>(pending.map((p, i) => [p, results[i]!]));
+  return prepared.map((p) => ('streams' in p ? finishForecast(p, byPending.get(p)!, now, settings) : p));
+}
+
+interface Pending {
+  base: Forecast;
+  streams: Stream[];
+  reasons: string[];
+  targetDate: string | null;
+}
+
+function prepareScope(scope: ScopeItems, history: Map<string, UnitHistory>, settings: ForecastSettings): Forecast | Pending {
   const unit = settings.unit;
-  const seed = hashSeed(settings.seed, scope.id);
   const base: Forecast = {
     status: 'forecast',
     p50: null,
@@ -95,7 +117,7 @@ export function forecastScope(scope: ScopeItems, history: Map<string, UnitHistor
     lowConfidence: false,
     reasons: [],
     runs: settings.runs,
-    seed,
+    seed: settings.seed,
     samples: [],
   };
   const work = scope.items.filter((i) => i.work);
@@ -142,28 +164,29 @@ export function forecastScope(scope: ScopeItems, history: Map<string, UnitHistor
   }
   const samples = streams.map((s) => ({ team: s.name, weeks: [...s.samples], focus: round(s.focus, 4), remaining: s.remaining }));
   if (blocked) return { ...base, status: 'no-throughput', remaining, lowConfidence: true, reasons, samples };
+  return { base: { ...base, remaining, samples }, streams, reasons, targetDate: scope.targetDate };
+}
 
-  const result = simulate({ streams, runs: settings.runs, seed, horizonWeeks: settings.horizonWeeks });
+function finishForecast(p: Pending, result: SimulationResult, now: number, settings: ForecastSettings): Forecast {
+  const reasons = [...p.reasons];
   const w50 = weeksAt(result, 0.5);
   const w85 = weeksAt(result, 0.85);
   const w95 = weeksAt(result, 0.95);
   if (result.unfinished > 0) reasons.push(`${result.unfinished} of ${settings.runs} runs need more than ${settings.horizonWeeks} weeks`);
   let probability: number | null = null;
-  if (scope.targetDate !== null) {
-    const targetEnd = Date.parse(`${scope.targetDate}T00:00:00Z`) + DAY;
+  if (p.targetDate !== null) {
+    const targetEnd = Date.parse(`${p.targetDate}T00:00:00Z`) + DAY;
     probability = targetEnd <= now ? 0 : round(probabilityWithin(result, Math.floor((targetEnd - now) / WEEK)), 4);
   }
   const date = (w: number | null) => (w === null ? null : isoDate(dateAfterWeeks(now, w)));
   return {
-    ...base,
+    ...p.base,
     p50: date(w50),
     p85: date(w85),
     p95: date(w95),
     weeks: { p50: w50, p85: w85, p95: w95 },
     probabilityByTarget: probability,
-    remaining,
     lowConfidence: reasons.length > 0,
     reasons,
-    samples,
   };
 }

@@ -2,7 +2,7 @@ import type { Sprint, WorkItem } from '../model/work-item.ts';
 import { allocate, measureOf, roundEffort, sharesOf, type AllocationTable, type Effort, type Window } from './allocation.ts';
 import { budgetSince, estimateSpend } from './budget.ts';
 import type { AlignmentConfig, Objective } from './config.ts';
-import { forecastScope, throughputHistory, type Forecast, type UnitHistory } from './forecast.ts';
+import { forecastScopes, throughputHistory, type Forecast, type UnitHistory } from './forecast.ts';
 import { mapPortfolio, type Conflict, type Mapping } from './mapping.ts';
 import { loadPortfolio, type AlignItem, type Portfolio } from './portfolio.ts';
 import { ProgressAccumulator, weekEnds, type BurnupPoint, type ProgressCounts } from './progress.ts';
@@ -149,15 +149,16 @@ export function alignmentReport(a: Analysis): AlignmentReport {
   const openScopes = openScopesByUnit(a, (i) => m.objective[i]!);
   const spend = settings.budget ? estimateSpend(p, m, O, settings.budget, budgetSince(settings.budget, a.window.from), a.now) : null;
 
+  const forecasts = forecastScopes(
+    config.objectives.map((o, idx) => ({ id: o.id, items: scopes[idx]!, targetDate: o.targetDate ?? null, focus: focus.get(idx) ?? new Map(), openScopes })),
+    a.history,
+    a.now,
+    settings.forecast,
+  );
   const objectives = config.objectives.map((o, idx): ObjectiveReport => {
     const share = row(table.byObjective[idx]!, table.total);
     const prog = objectiveProgress[idx]!;
-    const forecast = forecastScope(
-      { id: o.id, items: scopes[idx]!, targetDate: o.targetDate ?? null, focus: focus.get(idx) ?? new Map(), openScopes },
-      a.history,
-      a.now,
-      settings.forecast,
-    );
+    const forecast = forecasts[idx]!;
     const drift = o.targetShare !== undefined && share.share !== null ? round(share.share - o.targetShare, 4) : null;
     return {
       id: o.id,
@@ -220,12 +221,17 @@ export function epicForecasts(a: Analysis): EpicForecast[] {
   }
   const focus = focusByUnit(a, (i) => m.epic[i]!);
   const openScopes = openScopesByUnit(a, (i) => m.epic[i]!);
-  const out: EpicForecast[] = [];
-  for (const [e, items] of scopes) {
+  const open = [...scopes].filter(([e, items]) => p.items[e]!.status !== 'done' && items.some((i) => i.status !== 'done'));
+  const forecasts = forecastScopes(
+    open.map(([e, items]) => ({ id: p.items[e]!.key, items, targetDate: p.items[e]!.dueDate, focus: focus.get(e) ?? new Map(), openScopes })),
+    a.history,
+    a.now,
+    config.alignment.forecast,
+  );
+  const out = open.map(([e, items], k): EpicForecast => {
     const epic = p.items[e]!;
-    if (epic.status === 'done' || !items.some((i) => i.status !== 'done')) continue;
     const o = m.objective[e]!;
-    out.push({
+    return {
       key: epic.key,
       title: epic.title,
       url: epic.url,
@@ -234,9 +240,9 @@ export function epicForecasts(a: Analysis): EpicForecast[] {
       objective: o >= 0 ? config.objectives[o]!.id : null,
       dueDate: epic.dueDate,
       progress: { done: items.filter((i) => i.status === 'done').length, total: items.length },
-      forecast: forecastScope({ id: epic.key, items, targetDate: epic.dueDate, focus: focus.get(e) ?? new Map(), openScopes }, a.history, a.now, config.alignment.forecast),
-    });
-  }
+      forecast: forecasts[k]!,
+    };
+  });
   return out.sort((x, y) => (x.forecast.probabilityByTarget ?? 2) - (y.forecast.probabilityByTarget ?? 2) || (x.key < y.key ? -1 : 1));
 }
 
