@@ -103,6 +103,8 @@ export function computeKpis(input: KpiInput): KpiResult {
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
     if (!it.work || it.created > asOf) continue;
+    // Done before the window: nothing of it (in-progress or blocked time included) falls inside.
+    if (it.resolved !== null && it.resolved < from) continue;
     const pair = accs(it.unit);
     const resolved = it.resolved !== null && it.resolved <= asOf ? it.resolved : null;
     const pts = it.estimate ?? 0;
@@ -166,53 +168,70 @@ function finish(a: Acc, complianceKnown: boolean): KpiValues {
  * Completed vs committed for sprints that ended inside the window: committed is what was in the
  * sprint when it started (from sprint history; without history, items in it created before the
  * start), completed is the committed work done by the sprint's end. In points, or items when the
- * sprint's work carries no points.
+ * sprint's work carries no points. Each sprint's tally does not depend on the instant the KPIs are
+ * taken at, so it is computed once per item list and reused for every week of a back-fill.
  */
 function sprintPredictability(input: KpiInput, from: number, add: (unit: string, committed: number, completed: number) => void): void {
-  const ended = input.sprints.filter((s) => {
-    const end = Date.parse(s.completeDate ?? s.endDate ?? '');
-    return s.startDate !== null && Number.isFinite(end) && end >= from && end <= input.asOf;
-  });
-  if (ended.length === 0) return;
+  for (const t of sprintTallies(input.items, input.sprints)) {
+    if (t.end < from || t.end > input.asOf) continue;
+    if (t.cp > 0) add(t.unit, 1, t.dp / t.cp);
+    else if (t.ci > 0) add(t.unit, 1, t.di / t.ci);
+  }
+}
+
+interface SprintTally {
+  unit: string;
+  end: number;
+  cp: number;
+  dp: number;
+  ci: number;
+  di: number;
+}
+
+const tallyCache = new WeakMap<readonly AlignItem[], { sprints: readonly Sprint[]; tallies: SprintTally[] }>();
+
+function sprintTallies(items: readonly AlignItem[], sprints: readonly Sprint[]): SprintTally[] {
+  const cached = tallyCache.get(items);
+  if (cached && cached.sprints === sprints) return cached.tallies;
+  const started = sprints.filter((s) => s.startDate !== null && Number.isFinite(Date.parse(s.completeDate ?? s.endDate ?? '')));
   const byName = new Map<string, Sprint>();
   const byKey = new Map<string, Sprint>();
-  for (const s of ended) {
+  for (const s of started) {
     byName.set(`${s.source}|${s.name}`, s);
     byKey.set(`${s.source}:${s.id}`, s);
   }
-  const tally = new Map<string, { unit: string; cp: number; dp: number; ci: number; di: number }>();
-  for (const it of input.items) {
-    if (!it.work) continue;
-    const candidates = new Set<Sprint>();
+  const tally = new Map<Sprint, SprintTally>();
+  const seen = new Set<Sprint>();
+  for (const it of items) {
+    if (!it.work || started.length === 0) continue;
+    seen.clear();
     if (it.sprintMoves) {
       for (const mv of it.sprintMoves) {
         const s = mv.to === null ? undefined : byName.get(`${it.source}|${mv.to}`);
-        if (s) candidates.add(s);
+        if (s) seen.add(s);
       }
     } else if (it.sprintKey !== null) {
       const s = byKey.get(it.sprintKey);
-      if (s) candidates.add(s);
+      if (s) seen.add(s);
     }
-    for (const s of candidates) {
+    for (const s of seen) {
       const start = Date.parse(s.startDate!);
       const end = Date.parse(s.completeDate ?? s.endDate!);
       const committed = it.sprintMoves ? memberAt(it.sprintMoves, start) === s.name : it.created <= start;
       if (!committed) continue;
-      const done = it.resolved !== null && it.resolved <= end;
-      let t = tally.get(s.key);
-      if (!t) tally.set(s.key, (t = { unit: s.team ?? s.project ?? it.unit, cp: 0, dp: 0, ci: 0, di: 0 }));
+      let t = tally.get(s);
+      if (!t) tally.set(s, (t = { unit: s.team ?? s.project ?? it.unit, end, cp: 0, dp: 0, ci: 0, di: 0 }));
       t.cp += it.estimate ?? 0;
       t.ci++;
-      if (done) {
+      if (it.resolved !== null && it.resolved <= end) {
         t.dp += it.estimate ?? 0;
         t.di++;
       }
     }
   }
-  for (const t of tally.values()) {
-    if (t.cp > 0) add(t.unit, 1, t.dp / t.cp);
-    else if (t.ci > 0) add(t.unit, 1, t.di / t.ci);
-  }
+  const tallies = [...tally.values()];
+  tallyCache.set(items, { sprints, tallies });
+  return tallies;
 }
 
 function memberAt(moves: NonNullable<AlignItem['sprintMoves']>, at: number): string | null {

@@ -1,14 +1,14 @@
-import { WEEK, hashSeed, mulberry32, percentileSorted } from './stats.ts';
+import { WEEK, hashSeed, percentileSorted } from './stats.ts';
 
 /**
  * Monte Carlo completion forecast (the Troy Magennis / ActionableAgile method): each run draws one
  * historical week of throughput per contributing team, week after week, until every team has burnt
  * its remaining scope; the run finishes with the slowest team.
  *
- * Runs use common random numbers: run r of team T is one random sequence of weeks, shared by every
- * scope T works on (each scope takes its `focus` share of it). So the cost is one path table per
- * team, not one simulation per scope and team, and a scope's forecast does not depend on which other
- * scopes are forecast alongside it. Same seed and data ⇒ same forecast.
+ * Runs use common random numbers: run r of team T is one random path of weeks, shared by every
+ * scope T works on (each scope takes its `focus` share of it). So each run of a team is walked once
+ * for all its scopes, and a scope's forecast does not depend on which other scopes are forecast
+ * alongside it. Same seed and data ⇒ same forecast.
  */
 export interface Stream {
   /** The team; streams with the same name share their random path and must share `samples`. */
@@ -56,62 +56,61 @@ export function simulateMany(scopes: ReadonlyArray<readonly Stream[]>, options: 
       list.push({ scope, threshold: s.focus > 0 ? s.remaining / s.focus - EPSILON : Infinity, samples: s.samples });
     }
   });
+  // Weeks to finish per scope and run: the slowest of its teams.
   const finish = scopes.map(() => new Float64Array(runs));
   for (const [team, requests] of [...byTeam].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    requests.sort((a, b) => a.threshold - b.threshold);
     const samples = Float64Array.from(requests[0]!.samples);
-    let target = 0;
-    for (const r of requests) target = Math.max(target, r.threshold);
-    const columns = pathColumns(samples, runs, hashSeed(options.seed, team), horizonWeeks, target);
-    for (const req of requests) {
-      const out = finish[req.scope]!;
-      for (let r = 0; r < runs; r++) {
-        const w = firstWeekReaching(columns, r, req.threshold);
-        if (w > out[r]!) out[r] = w;
+    const n = samples.length;
+    const thresholds = Float64Array.from(requests.map((r) => r.threshold));
+    const targets = requests.map((r) => finish[r.scope]!);
+    const teamSeed = hashSeed(options.seed, team);
+    for (let r = 0; r < runs; r++) {
+      // One random path of weekly throughput per run, walked once past every threshold in order.
+      const runSeed = (teamSeed ^ Math.imul(r + 1, 0x9e3779b1)) >>> 0;
+      let cum = 0;
+      let w = 0;
+      for (let k = 0; k < thresholds.length; k++) {
+        const th = thresholds[k]!;
+        while (cum < th && w < horizonWeeks) {
+          cum += samples[(draw(runSeed, w) * n) | 0]!;
+          w++;
+        }
+        const weeks = cum >= th ? w : Infinity;
+        const out = targets[k]!;
+        if (weeks > out[r]!) out[r] = weeks;
       }
     }
   }
-  return finish.map((weeks) => {
-    weeks.sort();
-    let unfinished = 0;
-    for (let i = weeks.length - 1; i >= 0 && weeks[i] === Infinity; i--) unfinished++;
-    return { weeks, unfinished };
-  });
+  return finish.map((weeks) => countingSort(weeks, horizonWeeks));
 }
 
 /**
- * Cumulative throughput per run, one column per week (column w holds the sum of weeks 1..w+1), grown
- * until every run has reached `target` or the horizon.
+ * The uniform draw for week `w` of a run: a pure function of the run's seed and the week (the
+ * "lowbias32" integer hash), so a run's path is the same however far other scopes walk it.
  */
-function pathColumns(samples: Float64Array, runs: number, seed: number, horizon: number, target: number): Float64Array[] {
-  const rnd = mulberry32(seed);
-  const n = samples.length;
-  const columns: Float64Array[] = [];
-  let previous: Float64Array | null = null;
-  while (columns.length < horizon) {
-    const col = new Float64Array(runs);
-    let lowest = Infinity;
-    for (let r = 0; r < runs; r++) {
-      const v = (previous === null ? 0 : previous[r]!) + samples[(rnd() * n) | 0]!;
-      col[r] = v;
-      if (v < lowest) lowest = v;
-    }
-    columns.push(col);
-    previous = col;
-    if (lowest >= target) break;
-  }
-  return columns;
+function draw(runSeed: number, w: number): number {
+  let h = (runSeed ^ Math.imul(w + 1, 0x85ebca77)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
 }
 
-/** Weeks until run r's cumulative throughput reaches `threshold` (binary search), +Infinity if never. */
-function firstWeekReaching(columns: Float64Array[], r: number, threshold: number): number {
-  let lo = 0;
-  let hi = columns.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (columns[mid]![r]! >= threshold) hi = mid;
-    else lo = mid + 1;
+/** Weeks are whole numbers up to the horizon (or +Infinity): a counting sort beats a comparison sort. */
+function countingSort(weeks: Float64Array, horizon: number): SimulationResult {
+  const counts = new Uint32Array(horizon + 2);
+  for (const w of weeks) counts[w === Infinity ? horizon + 1 : w]!++;
+  let at = 0;
+  for (let w = 0; w <= horizon; w++) {
+    weeks.fill(w, at, at + counts[w]!);
+    at += counts[w]!;
   }
-  return lo === columns.length ? Infinity : lo + 1;
+  const unfinished = counts[horizon + 1]!;
+  weeks.fill(Infinity, at, at + unfinished);
+  return { weeks, unfinished };
 }
 
 /** Percentile of weeks to finish (null when that percentile lies beyond the horizon). */

@@ -1,0 +1,12 @@
+import { openStore } from './src/store/index.ts';
+const store = openStore('/tmp/prof-align.db');
+let t = performance.now();
+const lap = (l: string) => { const n = performance.now(); console.log(l, Math.round(n - t)); t = n; };
+const rows = store.db.prepare('SELECT data FROM work_items').pluck().all() as string[];
+lap('select');
+let bytes = 0; for (const r of rows) bytes += r.length;
+console.log('MB', bytes / 1e6);
+for (const r of rows) JSON.parse(r);
+lap('parse');
+let c = 0; for (const it of store.items.iterate()) c++;
+lap('iterate');
