@@ -49,10 +49,8 @@ export function mapPortfolio(p: Portfolio, config: AlignmentConfig): Mapping {
     interned.set(k, values);
     return values;
   };
-  const keyMatchers = list.map((m, i) => ({ i, m })).filter((x) => x.m.match !== null);
-
   // Matches of ancestors that are referenced but not stored (an epic in another project, say).
-  const dangling = (key: string): number[] => keyMatchers.filter((x) => x.m.match!.key(key)).map((x) => x.i);
+  const dangling = (key: string): number[] => p.matchers.index.key(key);
 
   const state = new Uint8Array(n); // 0 new, 1 on the walk, 2 resolved
   const cycles: string[][] = [];

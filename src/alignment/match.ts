@@ -2,43 +2,6 @@ import type { WorkItem } from '../model/work-item.ts';
 import type { CelCompiler, CelPredicate } from './cel.ts';
 import type { AlignmentMatch } from './config.ts';
 
-/** A compiled `match:` block: a predicate over an item's own attributes, plus its epic keys. */
-export interface CompiledMatch {
-  /** True when the item itself meets any criterion (inheritance is the hierarchy's job). */
-  item(item: WorkItem): boolean;
-  /** True when a key (of an item or of an ancestor that is not stored) is one of the `epics`. */
-  key(key: string): boolean;
-}
-
-export function compileMatch(match: AlignmentMatch, cel: CelCompiler): CompiledMatch {
-  const epics = new Set(match.epics ?? []);
-  const labels = new Set(match.labels ?? []);
-  const tags = new Set((match.tags ?? []).map((t) => t.toLowerCase()));
-  const components = new Set(match.components ?? []);
-  const projects = new Set(match.projects ?? []);
-  const teams = new Set(match.teams ?? []);
-  const areas = (match.areaPaths ?? []).map(normalisePath);
-  const expr: CelPredicate | undefined = match.cel === undefined ? undefined : cel.compile(match.cel);
-
-  const key = (k: string): boolean => epics.size > 0 && (epics.has(k) || epics.has(nativePart(k)));
-  return {
-    key,
-    item(item) {
-      if (epics.size > 0 && (epics.has(item.key) || epics.has(item.nativeKey))) return true;
-      if (labels.size > 0 && item.labels.some((l) => labels.has(l))) return true;
-      if (tags.size > 0 && itemTags(item).some((t) => tags.has(t))) return true;
-      if (components.size > 0 && item.components.some((c) => components.has(c))) return true;
-      if (projects.size > 0 && projects.has(item.project)) return true;
-      if (teams.size > 0 && item.team !== null && teams.has(item.team)) return true;
-      if (areas.length > 0) {
-        const path = areaPathOf(item);
-        if (path !== null && areas.some((a) => path === a || path.startsWith(a + '\\'))) return true;
-      }
-      return expr !== undefined && expr(item);
-    },
-  };
-}
-
 /** `demo:PAY-1` → `PAY-1`; a key without a source prefix is returned unchanged. */
 function nativePart(key: string): string {
   const at = key.indexOf(':');
@@ -61,4 +24,84 @@ function itemTags(item: WorkItem): string[] {
   const raw = item.fields['System.Tags'];
   if (typeof raw === 'string') for (const t of raw.split(';')) if (t.trim()) out.push(t.trim().toLowerCase());
   return out;
+}
+
+/**
+ * Many `match:` blocks at once, indexed by value: an item is looked up by its own labels, tags,
+ * components, project, team, keys and area path (and its ancestors' paths), so the cost per item
+ * does not grow with the number of objectives. CEL expressions are evaluated per item.
+ */
+export interface MatchIndex {
+  /** Indices (ascending) of the blocks the item meets by its own attributes. */
+  own(item: WorkItem): number[];
+  /** Indices of the blocks whose `epics` name this key (an ancestor that is not stored). */
+  key(key: string): number[];
+}
+
+export function buildMatchIndex(blocks: ReadonlyArray<AlignmentMatch | null>, cel: CelCompiler): MatchIndex {
+  const epics = new Map<string, number[]>();
+  const labels = new Map<string, number[]>();
+  const tags = new Map<string, number[]>();
+  const components = new Map<string, number[]>();
+  const projects = new Map<string, number[]>();
+  const teams = new Map<string, number[]>();
+  const areas = new Map<string, number[]>();
+  const expressions: Array<{ i: number; test: CelPredicate }> = [];
+  const put = (map: Map<string, number[]>, key: string, i: number) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  blocks.forEach((m, i) => {
+    if (m === null) return;
+    for (const k of m.epics ?? []) put(epics, k, i);
+    for (const l of m.labels ?? []) put(labels, l, i);
+    for (const t of m.tags ?? []) put(tags, t.toLowerCase(), i);
+    for (const c of m.components ?? []) put(components, c, i);
+    for (const p of m.projects ?? []) put(projects, p, i);
+    for (const t of m.teams ?? []) put(teams, t, i);
+    for (const a of m.areaPaths ?? []) put(areas, normalisePath(a), i);
+    if (m.cel !== undefined) expressions.push({ i, test: cel.compile(m.cel) });
+  });
+  const hasTags = tags.size > 0;
+  const hasAreas = areas.size > 0;
+
+  const keyHits = (k: string, out: Set<number>) => {
+    for (const i of epics.get(k) ?? []) out.add(i);
+    const native = nativePart(k);
+    if (native !== k) for (const i of epics.get(native) ?? []) out.add(i);
+  };
+  return {
+    key(k) {
+      if (epics.size === 0) return [];
+      const out = new Set<number>();
+      keyHits(k, out);
+      return [...out].sort((a, b) => a - b);
+    },
+    own(item) {
+      const out = new Set<number>();
+      if (epics.size > 0) {
+        for (const i of epics.get(item.key) ?? []) out.add(i);
+        for (const i of epics.get(item.nativeKey) ?? []) out.add(i);
+      }
+      for (const l of item.labels) for (const i of labels.get(l) ?? []) out.add(i);
+      if (hasTags) for (const t of itemTags(item)) for (const i of tags.get(t) ?? []) out.add(i);
+      for (const c of item.components) for (const i of components.get(c) ?? []) out.add(i);
+      for (const i of projects.get(item.project) ?? []) out.add(i);
+      if (item.team !== null) for (const i of teams.get(item.team) ?? []) out.add(i);
+      if (hasAreas) {
+        const path = areaPathOf(item);
+        // The path itself and every path above it: Fabrikam\Checkout\Wallets, Fabrikam\Checkout, Fabrikam.
+        for (let p = path; p !== null; p = parentPath(p)) for (const i of areas.get(p) ?? []) out.add(i);
+      }
+      for (const e of expressions) if (!out.has(e.i) && e.test(item)) out.add(e.i);
+      if (out.size === 0) return [];
+      return [...out].sort((a, b) => a - b);
+    },
+  };
+}
+
+function parentPath(path: string): string | null {
+  const at = path.lastIndexOf('\\');
+  return at <= 0 ? null : path.slice(0, at);
 }

@@ -1,7 +1,7 @@
 import type { StatusCategory, TypeCategory, WorkItem } from '../model/work-item.ts';
 import { createCelCompiler, type CelErrorTally } from './cel.ts';
-import type { AlignmentConfig } from './config.ts';
-import { compileMatch, type CompiledMatch } from './match.ts';
+import type { AlignmentConfig, AlignmentMatch } from './config.ts';
+import { buildMatchIndex, type MatchIndex } from './match.ts';
 
 /**
  * The slice of a work item the alignment module needs, extracted while streaming the store so a
@@ -48,6 +48,7 @@ export interface Matchers {
   list: MatcherEntry[];
   objectiveCount: number;
   themeCount: number;
+  index: MatchIndex;
 }
 
 export interface MatcherEntry {
@@ -56,7 +57,7 @@ export interface MatcherEntry {
   index: number;
   /** For key results: the position in that objective's keyResults. */
   kr: number;
-  match: CompiledMatch | null;
+  match: AlignmentMatch | null;
 }
 
 export interface Portfolio {
@@ -69,14 +70,15 @@ export interface Portfolio {
 const CONTAINERS: ReadonlySet<TypeCategory> = new Set(['epic', 'feature', 'risk']);
 
 export function compileMatchers(config: AlignmentConfig, celErrors: Map<string, CelErrorTally>): Matchers {
-  const cel = createCelCompiler(celErrors);
   const list: MatcherEntry[] = [];
-  config.objectives.forEach((o, i) => list.push({ kind: 'objective', index: i, kr: -1, match: compileMatch(o.match, cel) }));
-  config.themes.forEach((t, i) => list.push({ kind: 'theme', index: i, kr: -1, match: t.match ? compileMatch(t.match, cel) : null }));
-  config.objectives.forEach((o, i) =>
-    o.keyResults.forEach((kr, k) => list.push({ kind: 'keyResult', index: i, kr: k, match: compileMatch(kr.match, cel) })),
+  config.objectives.forEach((o, i) => list.push({ kind: 'objective', index: i, kr: -1, match: o.match }));
+  config.themes.forEach((t, i) => list.push({ kind: 'theme', index: i, kr: -1, match: t.match ?? null }));
+  config.objectives.forEach((o, i) => o.keyResults.forEach((kr, k) => list.push({ kind: 'keyResult', index: i, kr: k, match: kr.match })));
+  const index = buildMatchIndex(
+    list.map((m) => m.match),
+    createCelCompiler(celErrors),
   );
-  return { list, objectiveCount: config.objectives.length, themeCount: config.themes.length };
+  return { list, objectiveCount: config.objectives.length, themeCount: config.themes.length, index };
 }
 
 /** Identity merge: a config alias first, then the email (lower case), then the tool's own id. */
@@ -106,8 +108,7 @@ export function createPortfolioBuilder(config: AlignmentConfig): { add(wi: WorkI
   const byKey = new Map<string, number>();
   return {
     add(wi) {
-      const own: number[] = [];
-      for (let i = 0; i < matchers.list.length; i++) if (matchers.list[i]!.match?.item(wi)) own.push(i);
+      const own = matchers.index.own(wi);
       const at = byKey.get(wi.key);
       const item = compact(wi, own, config.alignment.identities);
       if (at !== undefined) items[at] = item;
@@ -167,13 +168,19 @@ function lastEntry(wi: WorkItem, category: StatusCategory): number | null {
 /** Time spent in the in-progress category, from the transitions; startedAt/resolvedAt without them. */
 export function progressIntervals(wi: WorkItem): number[] {
   const out: number[] = [];
-  const sorted = [...wi.transitions].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  let transitions = wi.transitions;
+  for (let i = 1; i < transitions.length; i++) {
+    if (transitions[i]!.at < transitions[i - 1]!.at) {
+      transitions = [...transitions].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+      break;
+    }
+  }
   let openAt: number | null = null;
-  for (const t of sorted) {
-    const at = Date.parse(t.at);
-    if (t.toCategory === 'in_progress' && openAt === null) openAt = at;
-    else if (t.toCategory !== 'in_progress' && openAt !== null) {
-      out.push(openAt, at);
+  for (const t of transitions) {
+    if (t.toCategory === 'in_progress') {
+      if (openAt === null) openAt = Date.parse(t.at);
+    } else if (openAt !== null) {
+      out.push(openAt, Date.parse(t.at));
       openAt = null;
     }
   }
@@ -192,8 +199,8 @@ const BLOCKED_FIELDS = new Set(['blocked', 'flagged', 'microsoft.vsts.cmmi.block
  * currently blocked item counts as blocked since its last status change (or its start).
  */
 export function blockedIntervals(wi: WorkItem): number[] {
-  const changes = wi.history.filter((h) => BLOCKED_FIELDS.has(h.field.toLowerCase()));
   const out: number[] = [];
+  const changes = wi.history.length === 0 ? [] : wi.history.filter((h) => BLOCKED_FIELDS.has(h.field.toLowerCase()));
   if (changes.length > 0) {
     let openAt: number | null = null;
     for (const h of changes) {
@@ -216,6 +223,7 @@ export function blockedIntervals(wi: WorkItem): number[] {
 }
 
 function sprintMoves(wi: WorkItem): AlignItem['sprintMoves'] {
+  if (wi.history.length === 0) return null;
   const moves = wi.history.filter((h) => h.field === 'sprint' || h.field === 'Sprint');
   if (moves.length === 0) return null;
   return moves.map((h) => ({ to: h.to, at: Date.parse(h.at) })).sort((a, b) => a.at - b.at);

@@ -38,6 +38,8 @@ export interface BenchRow {
 const CASES: BenchCase[] = [
   { name: 'demo-generate', file: 'cases/demo-generate.ts', n: 100_000, target: { minPerSecond: 50_000, maxPeakRssMb: 300 } },
   { name: 'run-once', file: 'cases/run-once.ts', n: 100_000, target: { maxSeconds: 30, maxPeakRssMb: 600 }, baseline: 'demo-generate' },
+  { name: 'alignment-100k', file: 'cases/alignment-report.ts', n: 100_000, target: { maxSeconds: 3, maxPeakRssMb: 500 } },
+  { name: 'alignment-1m', file: 'cases/alignment-report.ts', n: 1_000_000, target: { maxSeconds: 30 } },
 ];
 
 function runCase(c: BenchCase, n: number): Promise<CaseResult> {

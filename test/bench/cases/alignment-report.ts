@@ -41,6 +41,7 @@ if (setup.status !== 0 || !existsSync(db)) throw new Error('benchmark setup fail
 
 const store = openStore(db);
 const config = alignmentConfig({ objectives: objectivesConfig() });
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const analysis = analyse(store.items.iterate(), store.items.sprints(), config, NOW);
 const loaded = performance.now();
@@ -49,6 +50,7 @@ const epics = epicForecasts(analysis);
 const forecasted = performance.now();
 const kpis = kpiReport(analysis, store.db, { nonCompliant: new Set() });
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuBefore);
 store.close();
 rmSync(dir, { recursive: true, force: true });
 report({
@@ -60,7 +62,9 @@ report({
   notes: {
     loadSeconds: Number(((loaded - started) / 1000).toFixed(2)),
     forecastSeconds: Number(((forecasted - loaded) / 1000).toFixed(2)),
-    kpiSeconds: Number(((performance.now() - forecasted) / 1000 - 0).toFixed(2)),
+    kpiSeconds: Number((seconds - (forecasted - started) / 1000).toFixed(2)),
+    // On a shared machine wall time includes waiting for a core; CPU time is the work itself.
+    cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
     objectives: alignment.objectives.length,
     epicForecasts: epics.length,
     teams: kpis.teams.length,

@@ -1,0 +1,15 @@
+import { alignmentConfig } from './test/alignment/helpers.ts';
+import { analyse } from './src/alignment/report.ts';
+import { computeKpis } from './src/alignment/kpis.ts';
+import { computeCapacity } from './src/alignment/capacity.ts';
+import { openStore } from './src/store/index.ts';
+import { NOW, objectivesConfig } from './test/bench/cases/alignment-portfolio.ts';
+const store = openStore('/tmp/prof-align.db');
+const config = alignmentConfig({ objectives: objectivesConfig() });
+const a = analyse(store.items.iterate(), store.items.sprints(), config, NOW);
+let t = process.cpuUsage().user / 1000;
+const lap = (l: string) => { const n = process.cpuUsage().user / 1000; console.log(l, Math.round(n - t)); t = n; };
+const input = { items: a.portfolio.items, objective: a.mapping.objective, sprints: a.sprints, asOf: NOW.getTime(), windowDays: 28, timezone: 'UTC', measure: 'points' as const, nonCompliant: new Set<string>() };
+computeKpis(input); lap('first (with tallies)');
+for (let k = 1; k < 12; k++) computeKpis({ ...input, asOf: NOW.getTime() - k * 7 * 86400000, nonCompliant: null }); lap('11 more');
+computeCapacity(a.portfolio.items, a.sprints, a.now, config.alignment.capacity); lap('capacity');
