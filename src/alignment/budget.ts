@@ -9,6 +9,7 @@ type BudgetSettings = NonNullable<AlignmentSettings['budget']>;
  * Estimated spend per objective: every week, each team's cost is split over objectives by the
  * points it completed for them that week (by in-progress days in weeks without completed points).
  * Index = objective, last entry = unaligned; `unattributed` is team cost in weeks with no activity.
+ * `weeks` may be fractional: the period need not be whole weeks.
  */
 export interface SpendTable {
   from: number;
@@ -24,7 +25,9 @@ export function costPerWeek(settings: BudgetSettings, unit: string): number {
 
 export function estimateSpend(p: Portfolio, m: Mapping, objectiveCount: number, settings: BudgetSettings, from: number, to: number): SpendTable {
   const weeks = Math.max(1, Math.ceil((to - from) / WEEK));
-  const spendFrom = to - weeks * WEEK;
+  const spendFrom = from;
+  // The last week may be partial: its cost is prorated.
+  const lastWeekFraction = (to - from) / WEEK - (weeks - 1);
   // unit → week → per objective [points…, days…]
   const points = new Map<string, Float64Array>();
   const days = new Map<string, Float64Array>();
@@ -48,11 +51,11 @@ export function estimateSpend(p: Portfolio, m: Mapping, objectiveCount: number, 
       if (x > 0) d[w * width + o]! += x;
     }
   }
-  const table: SpendTable = { from: spendFrom, to, weeks, byObjective: new Array<number>(width).fill(0), unattributed: 0 };
+  const table: SpendTable = { from: spendFrom, to, weeks: (to - from) / WEEK, byObjective: new Array<number>(width).fill(0), unattributed: 0 };
   const units = new Set([...points.keys(), ...days.keys()]);
   for (const unit of units) {
-    const cost = costPerWeek(settings, unit);
     for (let w = 0; w < weeks; w++) {
+      const cost = costPerWeek(settings, unit) * (w === weeks - 1 ? lastWeekFraction : 1);
       const pick = sumRow(points.get(unit), w, width) > 0 ? points.get(unit)! : days.get(unit);
       const total = sumRow(pick, w, width);
       if (!pick || total <= 0) {
