@@ -28,6 +28,7 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     options,
     messages: {
+      noWork: '{{id}} "{{title}}" matches no work item: nothing is being delivered for it (check its match in the config)',
       atRisk:
         '{{id}} "{{title}}" has a {{probability}} chance of landing by {{targetDate}} (threshold {{threshold}}); P85 {{p85}}, {{remaining}} {{unit}} left',
     },
@@ -44,11 +45,17 @@ export const rule = defineRule({
       done() {
         for (const f of forecastObjectives(builder.finish(), config, ctx.now)) {
           const { objective: o, forecast } = f;
+          const subject = { kind: 'objective' as const, key: o.id, url: null, project: null, team: null, source: null };
+          const owner = o.owner ? { id: o.owner, name: o.owner, email: o.owner.includes('@') ? o.owner : null } : null;
+          if (forecast.status === 'no-scope') {
+            ctx.report({ messageId: 'noWork', subject, owner, data: { id: o.id, title: o.title }, evidence: { match: JSON.stringify(o.match) } });
+            continue;
+          }
           if (forecast.status !== 'forecast' || forecast.probabilityByTarget === null || forecast.probabilityByTarget >= threshold) continue;
           ctx.report({
             messageId: 'atRisk',
-            subject: { kind: 'objective', key: o.id, url: null, project: null, team: null, source: null },
-            owner: o.owner ? { id: o.owner, name: o.owner, email: o.owner.includes('@') ? o.owner : null } : null,
+            subject,
+            owner,
             data: {
               id: o.id,
               title: o.title,

@@ -156,6 +156,16 @@ describe('objective-at-risk rule', () => {
     });
     expect(onTime).toEqual([]);
   });
+
+  it('reports an objective that matches no work item', () => {
+    const reports = runRule(rule, { name: 'ghost', items: [makeWorkItem({ nativeKey: 'X-1' })], options: { objectives: [{ id: 'O9', title: 'Ghost', match: { labels: ['nope'] } }] } });
+
+    expect(reports.map((r) => [r.messageId, r.subject.key])).toEqual([['noWork', 'O9']]);
+  });
+
+  it('stays silent without objectives', () => {
+    expect(runRule(rule, { name: 'none', items: [makeWorkItem({ nativeKey: 'X-2' })] })).toEqual([]);
+  });
 });
 
 function round(v: number): number {
