@@ -1,4 +1,4 @@
-import { WEEK, hashSeed, percentileSorted } from './stats.ts';
+import { WEEK, hashSeed, hashUniform, percentileSorted } from './stats.ts';
 
 /**
  * Monte Carlo completion forecast (the Troy Magennis / ActionableAgile method): each run draws one
@@ -73,7 +73,8 @@ export function simulateMany(scopes: ReadonlyArray<readonly Stream[]>, options: 
       for (let k = 0; k < thresholds.length; k++) {
         const th = thresholds[k]!;
         while (cum < th && w < horizonWeeks) {
-          cum += samples[(draw(runSeed, w) * n) | 0]!;
+          // The draw for week w of this run is a pure function of (run seed, w): see hashUniform.
+          cum += samples[(hashUniform(runSeed, w) * n) | 0]!;
           w++;
         }
         const weeks = cum >= th ? w : Infinity;
@@ -83,20 +84,6 @@ export function simulateMany(scopes: ReadonlyArray<readonly Stream[]>, options: 
     }
   }
   return finish.map((weeks) => countingSort(weeks, horizonWeeks));
-}
-
-/**
- * The uniform draw for week `w` of a run: a pure function of the run's seed and the week (the
- * "lowbias32" integer hash), so a run's path is the same however far other scopes walk it.
- */
-function draw(runSeed: number, w: number): number {
-  let h = (runSeed ^ Math.imul(w + 1, 0x85ebca77)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
 }
 
 /** Weeks are whole numbers up to the horizon (or +Infinity): a counting sort beats a comparison sort. */

@@ -3,16 +3,18 @@
 export const DAY = 86_400_000;
 export const WEEK = 7 * DAY;
 
-/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG; same seed, same sequence. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * A uniform number in [0, 1) that is a pure function of (seed, n): the "lowbias32" integer hash of
+ * the two. Used where a draw must not depend on how many draws came before it.
+ */
+export function hashUniform(seed: number, n: number): number {
+  let h = (seed ^ Math.imul(n + 1, 0x85ebca77)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
 }
 
 /** FNV-1a of a string, to derive a per-subject seed that does not depend on evaluation order. */

@@ -1,3 +1,4 @@
+import { hashUniform } from '../../../src/alignment/stats.ts';
 import type { Sprint, WorkItem } from '../../../src/model/work-item.ts';
 
 /**
@@ -9,16 +10,6 @@ export const TEAMS = 20;
 export const NOW = new Date('2026-11-21T12:00:00.000Z');
 const DAY = 86_400_000;
 const EPICS_PER_TEAM = 25;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function objectivesConfig(): unknown[] {
   return Array.from({ length: 50 }, (_, k) => {
@@ -56,7 +47,8 @@ export function sprintsOf(): Sprint[] {
 }
 
 export function* portfolio(n: number): Generator<WorkItem> {
-  const rnd = rng(42);
+  let draws = 0;
+  const rnd = () => hashUniform(42, draws++);
   const epics = TEAMS * EPICS_PER_TEAM;
   const iso = (t: number) => new Date(t).toISOString();
   for (let i = 0; i < n; i++) {
