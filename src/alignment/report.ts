@@ -38,7 +38,7 @@ export function analyseFrom(portfolio: Portfolio, mapping: Mapping, sprints: rea
 }
 
 export interface ShareRow extends Effort {
-  share: number | null;
+  share: number;
   shares: ReturnType<typeof sharesOf>;
 }
 
@@ -127,9 +127,10 @@ export function alignmentReport(a: Analysis): AlignmentReport {
   const O = config.objectives.length;
   const T = config.themes.length;
   const table = allocate(p, m, O, T, a.window);
+  // `share` is a number in 0..1 by contract: 0 when the window holds no effort at all (`shares` says null).
   const row = (e: Effort, whole: Effort): ShareRow => {
     const shares = sharesOf(e, whole);
-    return { ...roundEffort(e), share: shares[settings.measure], shares };
+    return { ...roundEffort(e), share: shares[settings.measure] ?? 0, shares };
   };
 
   const ends = weekEnds(a.now, settings.burnupWeeks);
@@ -159,7 +160,7 @@ export function alignmentReport(a: Analysis): AlignmentReport {
     const share = row(table.byObjective[idx]!, table.total);
     const prog = objectiveProgress[idx]!;
     const forecast = forecasts[idx]!;
-    const drift = o.targetShare !== undefined && share.share !== null ? round(share.share - o.targetShare, 4) : null;
+    const drift = o.targetShare !== undefined && table.total[settings.measure] > 0 ? round(share.share - o.targetShare, 4) : null;
     return {
       id: o.id,
       title: o.title,
@@ -184,7 +185,7 @@ export function alignmentReport(a: Analysis): AlignmentReport {
 
   const themes = config.themes.map((t, idx) => {
     const share = row(table.byTheme[idx]!, table.total);
-    return { id: t.id, title: t.title, targetShare: t.targetShare ?? null, drift: t.targetShare !== undefined && share.share !== null ? round(share.share - t.targetShare, 4) : null, ...share };
+    return { id: t.id, title: t.title, targetShare: t.targetShare ?? null, drift: t.targetShare !== undefined && table.total[settings.measure] > 0 ? round(share.share - t.targetShare, 4) : null, ...share };
   });
 
   return {

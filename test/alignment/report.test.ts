@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeKpis } from '../../src/alignment/kpis.ts';
-import { analyse, alignmentReport } from '../../src/alignment/report.ts';
+import { analyse, alignmentReport, epicForecasts } from '../../src/alignment/report.ts';
 import { kpiReport } from '../../src/alignment/snapshots.ts';
 import { runRule } from '../helpers/rule-tester.ts';
 import { rule } from '../../rules/objective-at-risk.ts';
@@ -37,6 +37,54 @@ describe('allocation, progress and the alignment JSON contract', () => {
     expect(o2).toMatchObject({ id: 'O2', share: 0.1, points: 2, items: 1, inProgressDays: 10, drift: -0.2, drifting: true });
     expect(report.unaligned).toMatchObject({ share: 0.5, points: 10, items: 1, inProgressDays: 4 });
     expect(o1!.shares).toEqual({ points: 0.4, items: 0.5, inProgressDays: 0.3636 });
+    expect(report.teams).toEqual([
+      {
+        name: 'Payments',
+        total: { points: 20, items: 4, inProgressDays: 22 },
+        objectives: { O1: expect.objectContaining({ share: 0.4 }), O2: expect.objectContaining({ share: 0.1 }) },
+        unaligned: expect.objectContaining({ share: 0.5, points: 10 }),
+      },
+    ]);
+  });
+
+  it('allocates by theme and counts an empty window as share 0 (shares null)', () => {
+    const themed = alignmentConfig({
+      objectives: [{ ...objectives[0], theme: 'growth' }, objectives[1]],
+      themes: [{ id: 'growth', title: 'Growth', targetShare: 0.6 }, { id: 'audit', title: 'Audit', match: { labels: ['compliance'] } }],
+    });
+
+    const report = alignmentReport(analyse(items(), [], themed, NOW));
+    const empty = alignmentReport(analyse([epic('E-1')], [], themed, NOW));
+
+    expect(report.themes.map((t) => [t.id, t.share, t.points, t.drift])).toEqual([
+      ['growth', 0.4, 8, -0.2],
+      ['audit', 0.1, 2, null],
+    ]);
+    expect(report.unthemed).toMatchObject({ share: 0.5, points: 10 });
+    expect(empty.objectives[0]).toMatchObject({ share: 0, shares: { points: null, items: null, inProgressDays: null }, drift: null });
+    expect(empty.unaligned.share).toBe(0);
+  });
+
+  it('forecasts every open epic against its due date', () => {
+    const history = Array.from({ length: 12 }, (_, w) => doneItem(`H-${w}`, w * 7 + 1, { createdAt: '2026-01-01T00:00:00.000Z', parentKey: 'test:E-9' }));
+    const list = [
+      epic('E-9', { dueDate: '2026-12-31', labels: ['growth'], createdAt: '2026-01-01T00:00:00.000Z' }),
+      ...history,
+      ...Array.from({ length: 4 }, (_, i) => makeWorkItem({ nativeKey: `R-${i}`, parentKey: 'test:E-9', createdAt: '2026-01-01T00:00:00.000Z' })),
+      epic('E-done', { status: 'Done', statusCategory: 'done' }),
+    ];
+    const a = analyse(list, [], alignmentConfig({ objectives: [{ id: 'O1', title: 'g', match: { labels: ['growth'] } }] }), NOW);
+
+    const forecasts = epicForecasts(a);
+
+    expect(forecasts).toHaveLength(1);
+    expect(forecasts[0]).toMatchObject({
+      key: 'test:E-9',
+      objective: 'O1',
+      dueDate: '2026-12-31',
+      progress: { done: 12, total: 16 },
+      forecast: { status: 'forecast', remaining: 4, p50: '2026-12-19', p95: '2026-12-19', probabilityByTarget: 1, lowConfidence: false },
+    });
   });
 
   it('progress counts done vs total scope and scope added in the window; the burn-up ends today', () => {
