@@ -94,57 +94,66 @@ export function computeKpis(input: KpiInput): KpiResult {
   const localDate = dateInZone(input.timezone);
   const overall = fresh();
   const teams = new Map<string, Acc>();
-  const accs = (unit: string): [Acc, Acc] => {
+  const teamAcc = (unit: string): Acc => {
     let t = teams.get(unit);
     if (!t) teams.set(unit, (t = fresh()));
-    return [overall, t];
+    return t;
   };
+  const complianceKnown = input.nonCompliant !== null;
 
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
     if (!it.work || it.created > asOf) continue;
     // Done before the window: nothing of it (in-progress or blocked time included) falls inside.
     if (it.resolved !== null && it.resolved < from) continue;
-    const pair = accs(it.unit);
+    // Never started and compliance not measured (a back-filled week): it contributes nothing.
+    if (it.resolved === null && it.progress.length === 0 && !complianceKnown) continue;
     const resolved = it.resolved !== null && it.resolved <= asOf ? it.resolved : null;
     const pts = it.estimate ?? 0;
     const doneInWindow = resolved !== null && resolved >= from;
     const progressDays = it.progress.length > 0 ? overlapDays(it.progress, from, asOf) : 0;
     const blockedDays = it.blocked.length > 0 ? Math.min(progressDays, overlapDays(it.blocked, from, asOf)) : 0;
     const effort = input.measure === 'points' ? (doneInWindow ? pts : 0) : input.measure === 'items' ? (doneInWindow ? 1 : 0) : progressDays;
-    for (const a of pair) {
-      if (resolved !== null && resolved >= weekFrom) {
+    const inWeek = resolved !== null && resolved >= weekFrom;
+    const cycle = doneInWindow && it.started !== null && it.started <= resolved ? (resolved - it.started) / DAY : null;
+    const lead = doneInWindow ? (resolved - it.created) / DAY : null;
+    const onTime = doneInWindow && it.dueDate !== null ? localDate(resolved) <= it.dueDate : null;
+    const aligned = input.objective[i]! >= 0;
+    const open = complianceKnown && it.status !== 'done';
+    const compliant = open && !input.nonCompliant!.has(it.key);
+    const add = (a: Acc): void => {
+      if (inWeek) {
         a.throughput++;
         a.throughputPoints += pts;
       }
-      if (doneInWindow) {
-        if (it.started !== null && it.started <= resolved) a.cycle.push((resolved - it.started) / DAY);
-        a.lead.push((resolved - it.created) / DAY);
-        if (it.dueDate !== null) {
-          a.dueKnown++;
-          if (localDate(resolved) <= it.dueDate) a.onTime++;
-        }
+      if (cycle !== null) a.cycle.push(cycle);
+      if (lead !== null) a.lead.push(lead);
+      if (onTime !== null) {
+        a.dueKnown++;
+        if (onTime) a.onTime++;
       }
       a.progressDays += progressDays;
       a.blockedDays += blockedDays;
       a.effort += effort;
-      if (input.objective[i]! >= 0) a.aligned += effort;
-      if (input.nonCompliant !== null && it.status !== 'done') {
+      if (aligned) a.aligned += effort;
+      if (open) {
         a.open++;
-        if (!input.nonCompliant.has(it.key)) a.openCompliant++;
+        if (compliant) a.openCompliant++;
       }
-    }
+    };
+    add(overall);
+    add(teamAcc(it.unit));
   }
   sprintPredictability(input, from, (unit, committed, completed) => {
-    for (const a of accs(unit)) {
+    for (const a of [overall, teamAcc(unit)]) {
       a.committed += committed;
       a.completed += completed;
     }
   });
 
   const out = new Map<string, KpiValues>();
-  for (const [unit, a] of teams) out.set(unit, finish(a, input.nonCompliant !== null));
-  return { overall: finish(overall, input.nonCompliant !== null), teams: out };
+  for (const [unit, a] of teams) out.set(unit, finish(a, complianceKnown));
+  return { overall: finish(overall, complianceKnown), teams: out };
 }
 
 function finish(a: Acc, complianceKnown: boolean): KpiValues {
