@@ -27,10 +27,6 @@ export function addEffort(into: Effort, e: Effort): void {
   into.inProgressDays += e.inProgressDays;
 }
 
-export function measureOf(e: Effort, measure: Measure): number {
-  return measure === 'points' ? e.points : measure === 'items' ? e.items : e.inProgressDays;
-}
-
 /** Effort shares by each measure (null when the whole is zero). */
 export function sharesOf(part: Effort, whole: Effort): { points: number | null; items: number | null; inProgressDays: number | null } {
   const s = (a: number, b: number) => (b > 0 ? round(a / b, 4) : null);

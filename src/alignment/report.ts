@@ -1,5 +1,5 @@
 import type { Sprint, WorkItem } from '../model/work-item.ts';
-import { allocate, measureOf, roundEffort, sharesOf, type AllocationTable, type Effort, type Window } from './allocation.ts';
+import { allocate, roundEffort, sharesOf, type AllocationTable, type Effort, type Window } from './allocation.ts';
 import { budgetSince, estimateSpend } from './budget.ts';
 import type { AlignmentConfig, Objective } from './config.ts';
 import { forecastScopes, throughputHistory, type Forecast, type UnitHistory } from './forecast.ts';
@@ -352,10 +352,4 @@ function warningsOf(a: Analysis): string[] {
   for (const c of a.mapping.cycles) out.push(`parent links form a cycle: ${c.join(' → ')} → ${c[0]}; the closing link is ignored`);
   if (a.mapping.conflicts.length > 0) out.push(`${a.mapping.conflicts.length} items are matched by more than one objective; resolved by priority (see conflicts)`);
   return out;
-}
-
-/** The share of window effort in `measure`, for callers that want one number. */
-export function shareOf(e: Effort, whole: Effort, measure: AlignmentConfig['alignment']['measure']): number | null {
-  const w = measureOf(whole, measure);
-  return w > 0 ? measureOf(e, measure) / w : null;
 }
