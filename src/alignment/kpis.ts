@@ -203,29 +203,33 @@ function sprintTallies(items: readonly AlignItem[], sprints: readonly Sprint[]):
   const cached = tallyCache.get(items);
   if (cached && cached.sprints === sprints) return cached.tallies;
   const started = sprints.filter((s) => s.startDate !== null && Number.isFinite(Date.parse(s.completeDate ?? s.endDate ?? '')));
-  const byName = new Map<string, Sprint>();
-  const byKey = new Map<string, Sprint>();
+  interface Known {
+    sprint: Sprint;
+    start: number;
+    end: number;
+  }
+  const byName = new Map<string, Known>();
+  const byKey = new Map<string, Known>();
   for (const s of started) {
-    byName.set(`${s.source}|${s.name}`, s);
-    byKey.set(`${s.source}:${s.id}`, s);
+    const known = { sprint: s, start: Date.parse(s.startDate!), end: Date.parse(s.completeDate ?? s.endDate!) };
+    byName.set(`${s.source}|${s.name}`, known);
+    byKey.set(`${s.source}:${s.id}`, known);
   }
   const tally = new Map<Sprint, SprintTally>();
-  const seen = new Set<Sprint>();
+  const seen = new Set<Known>();
   for (const it of items) {
     if (!it.work || started.length === 0) continue;
     seen.clear();
     if (it.sprintMoves) {
       for (const mv of it.sprintMoves) {
-        const s = mv.to === null ? undefined : byName.get(`${it.source}|${mv.to}`);
-        if (s) seen.add(s);
+        const k = mv.to === null ? undefined : byName.get(`${it.source}|${mv.to}`);
+        if (k) seen.add(k);
       }
     } else if (it.sprintKey !== null) {
-      const s = byKey.get(it.sprintKey);
-      if (s) seen.add(s);
+      const k = byKey.get(it.sprintKey);
+      if (k) seen.add(k);
     }
-    for (const s of seen) {
-      const start = Date.parse(s.startDate!);
-      const end = Date.parse(s.completeDate ?? s.endDate!);
+    for (const { sprint: s, start, end } of seen) {
       const committed = it.sprintMoves ? memberAt(it.sprintMoves, start) === s.name : it.created <= start;
       if (!committed) continue;
       let t = tally.get(s);

@@ -108,7 +108,8 @@ export function mapPortfolio(p: Portfolio, config: AlignmentConfig): Mapping {
   const objective = new Int32Array(n).fill(NONE);
   const theme = new Int32Array(n).fill(NONE);
   const keyResults: Array<readonly number[]> = new Array<readonly number[]>(n);
-  const decided = new Map<readonly number[], { o: number; t: number; objectives: number[] }>();
+  // Sets are interned, so each distinct set is decided once and shared by every item holding it.
+  const decided = new Map<readonly number[], { o: number; t: number; objectives: number[]; krs: readonly number[] }>();
   for (let i = 0; i < n; i++) {
     const set = sets[i]!;
     let d = decided.get(set);
@@ -121,12 +122,13 @@ export function mapPortfolio(p: Portfolio, config: AlignmentConfig): Mapping {
         const named = config.objectives[o]?.theme;
         t = named === undefined ? NONE : config.themes.findIndex((x) => x.id === named);
       }
-      d = { o, t, objectives };
+      const krs = o === NONE ? EMPTY : set.filter((m) => m >= objectiveCount + themeCount && list[m]!.index === o);
+      d = { o, t, objectives, krs: krs.length === 0 ? EMPTY : krs };
       decided.set(set, d);
     }
     objective[i] = d.o;
     theme[i] = d.t;
-    keyResults[i] = d.o === NONE ? EMPTY : set.filter((m) => m >= objectiveCount + themeCount && list[m]!.index === d!.o);
+    keyResults[i] = d.krs;
   }
 
   // Conflict origins: an item that disagrees and whose parent does not disagree the same way.
@@ -174,21 +176,27 @@ function union(own: readonly number[], inherited: readonly number[], intern: (v:
 }
 
 /** Indices ordered so every parent comes before its children (the parent links are acyclic here). */
-function topological(parentIdx: Int32Array): number[] {
+function topological(parentIdx: Int32Array): Int32Array {
   const n = parentIdx.length;
   const depth = new Int32Array(n).fill(-1);
+  const path: number[] = [];
+  let maxDepth = 0;
   for (let i = 0; i < n; i++) {
-    let d = 0;
     let at = i;
-    const path: number[] = [];
+    path.length = 0;
     while (at !== NONE && depth[at] === -1) {
       path.push(at);
       at = parentIdx[at]!;
     }
-    d = at === NONE ? -1 : depth[at]!;
+    let d = at === NONE ? -1 : depth[at]!;
     for (let k = path.length - 1; k >= 0; k--) depth[path[k]!] = ++d;
+    if (d > maxDepth) maxDepth = d;
   }
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => depth[a]! - depth[b]!);
+  // Counting sort by depth.
+  const starts = new Int32Array(maxDepth + 2);
+  for (let i = 0; i < n; i++) starts[depth[i]! + 1]!++;
+  for (let d = 1; d < starts.length; d++) starts[d]! += starts[d - 1]!;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[starts[depth[i]!]!++] = i;
   return order;
 }

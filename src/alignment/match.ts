@@ -79,24 +79,26 @@ export function buildMatchIndex(blocks: ReadonlyArray<AlignmentMatch | null>, ce
       return [...out].sort((a, b) => a - b);
     },
     own(item) {
-      const out = new Set<number>();
+      const out: number[] = [];
+      const add = (hits: readonly number[] | undefined) => {
+        if (hits !== undefined) for (const i of hits) out.push(i);
+      };
       if (epics.size > 0) {
-        for (const i of epics.get(item.key) ?? []) out.add(i);
-        for (const i of epics.get(item.nativeKey) ?? []) out.add(i);
+        add(epics.get(item.key));
+        add(epics.get(item.nativeKey));
       }
-      for (const l of item.labels) for (const i of labels.get(l) ?? []) out.add(i);
-      if (hasTags) for (const t of itemTags(item)) for (const i of tags.get(t) ?? []) out.add(i);
-      for (const c of item.components) for (const i of components.get(c) ?? []) out.add(i);
-      for (const i of projects.get(item.project) ?? []) out.add(i);
-      if (item.team !== null) for (const i of teams.get(item.team) ?? []) out.add(i);
+      for (const l of item.labels) add(labels.get(l));
+      if (hasTags) for (const t of itemTags(item)) add(tags.get(t));
+      for (const c of item.components) add(components.get(c));
+      add(projects.get(item.project));
+      if (item.team !== null) add(teams.get(item.team));
       if (hasAreas) {
-        const path = areaPathOf(item);
         // The path itself and every path above it: Fabrikam\Checkout\Wallets, Fabrikam\Checkout, Fabrikam.
-        for (let p = path; p !== null; p = parentPath(p)) for (const i of areas.get(p) ?? []) out.add(i);
+        for (let p = areaPathOf(item); p !== null; p = parentPath(p)) add(areas.get(p));
       }
-      for (const e of expressions) if (!out.has(e.i) && e.test(item)) out.add(e.i);
-      if (out.size === 0) return [];
-      return [...out].sort((a, b) => a - b);
+      for (const e of expressions) if (!out.includes(e.i) && e.test(item)) out.push(e.i);
+      if (out.length < 2) return out;
+      return [...new Set(out)].sort((a, b) => a - b);
     },
   };
 }

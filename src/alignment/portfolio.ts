@@ -88,8 +88,12 @@ export function identityOf(
 ): string | null {
   if (!person) return null;
   const email = person.email?.toLowerCase() ?? null;
-  const viaAlias = (email !== null ? identities[email] : undefined) ?? identities[`id:${person.id}`];
-  if (viaAlias !== undefined) return viaAlias.toLowerCase();
+  for (const key in identities) {
+    // Only when aliases are configured: the common case needs no lookups.
+    const viaAlias = (email !== null ? identities[email] : undefined) ?? identities[`id:${person.id}`];
+    if (viaAlias !== undefined) return viaAlias.toLowerCase();
+    break;
+  }
   return email ?? `id:${person.id}`;
 }
 
@@ -223,10 +227,17 @@ export function blockedIntervals(wi: WorkItem): number[] {
 }
 
 function sprintMoves(wi: WorkItem): AlignItem['sprintMoves'] {
-  if (wi.history.length === 0) return null;
-  const moves = wi.history.filter((h) => h.field === 'sprint' || h.field === 'Sprint');
-  if (moves.length === 0) return null;
-  return moves.map((h) => ({ to: h.to, at: Date.parse(h.at) })).sort((a, b) => a.at - b.at);
+  let moves: Array<{ to: string | null; at: number }> | null = null;
+  let sorted = true;
+  for (const h of wi.history) {
+    if (h.field !== 'sprint' && h.field !== 'Sprint') continue;
+    const at = Date.parse(h.at);
+    moves ??= [];
+    if (moves.length > 0 && moves[moves.length - 1]!.at > at) sorted = false;
+    moves.push({ to: h.to, at });
+  }
+  if (moves !== null && !sorted) moves.sort((a, b) => a.at - b.at);
+  return moves;
 }
 
 /** Total overlap of [from, to) with a list of intervals, in days. */
