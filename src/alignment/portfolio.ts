@@ -81,18 +81,23 @@ export function compileMatchers(config: AlignmentConfig, celErrors: Map<string, 
   return { list, objectiveCount: config.objectives.length, themeCount: config.themes.length, index };
 }
 
+/** Email keys compare case-insensitively, `id:<tool id>` keys exactly; null when there are none. */
+export function normaliseIdentities(identities: Record<string, string>): Record<string, string> | null {
+  const entries = Object.entries(identities);
+  if (entries.length === 0) return null;
+  return Object.fromEntries(entries.map(([key, value]) => [key.startsWith('id:') ? key : key.toLowerCase(), value]));
+}
+
 /** Identity merge: a config alias first, then the email (lower case), then the tool's own id. */
 export function identityOf(
   person: { id: string; email: string | null } | null,
-  identities: Record<string, string>,
+  identities: Record<string, string> | null,
 ): string | null {
   if (!person) return null;
   const email = person.email?.toLowerCase() ?? null;
-  for (const key in identities) {
-    // Only when aliases are configured: the common case needs no lookups.
+  if (identities !== null) {
     const viaAlias = (email !== null ? identities[email] : undefined) ?? identities[`id:${person.id}`];
     if (viaAlias !== undefined) return viaAlias.toLowerCase();
-    break;
   }
   return email ?? `id:${person.id}`;
 }
@@ -110,11 +115,12 @@ export function createPortfolioBuilder(config: AlignmentConfig): { add(wi: WorkI
   const matchers = compileMatchers(config, celErrors);
   const items: AlignItem[] = [];
   const byKey = new Map<string, number>();
+  const identities = normaliseIdentities(config.alignment.identities);
   return {
     add(wi) {
       const own = matchers.index.own(wi);
       const at = byKey.get(wi.key);
-      const item = compact(wi, own, config.alignment.identities);
+      const item = compact(wi, own, identities);
       if (at !== undefined) items[at] = item;
       else {
         byKey.set(wi.key, items.length);
@@ -125,7 +131,7 @@ export function createPortfolioBuilder(config: AlignmentConfig): { add(wi: WorkI
   };
 }
 
-export function compact(wi: WorkItem, own: number[], identities: Record<string, string>): AlignItem {
+export function compact(wi: WorkItem, own: number[], identities: Record<string, string> | null): AlignItem {
   const done = wi.statusCategory === 'done';
   const resolved = done ? ms(wi.resolvedAt) ?? lastEntry(wi, 'done') : null;
   return {
