@@ -20,6 +20,7 @@ const HEALTH: Record<ObjectiveReport['health'], string> = {
 
 export function renderAlignment(r: AlignmentReport): string {
   const out: string[] = [];
+  if (r.objectives.length === 0) out.push('No objectives configured: add `objectives:` to the config to map work to strategy (see docs/alignment.md).', '');
   out.push(`Alignment ${r.window.from} → ${r.window.to} (${r.window.days} days; share by ${r.measure}): ${num(r.total.points)} points, ${r.total.items} items done, ${num(r.total.inProgressDays)} in-progress days`);
   out.push('');
   out.push(
