@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { computeKpis } from '../../src/alignment/kpis.ts';
 import { analyse, alignmentReport, epicForecasts } from '../../src/alignment/report.ts';
 import { kpiReport } from '../../src/alignment/snapshots.ts';
-import { runRule } from '../helpers/rule-tester.ts';
-import { rule } from '../../rules/objective-at-risk.ts';
 import { openStore } from '../../src/store/index.ts';
 import { makeSprint, makeWorkItem, inProgress } from '../helpers/builders.ts';
 import { DAY, NOW, alignmentConfig, daysAgo, doneItem, epic } from './helpers.ts';
@@ -182,37 +180,6 @@ describe('KPIs', () => {
     const rows = store.db.prepare("SELECT count(*) FROM kpi_snapshots WHERE scope = 'overall' AND kpi = 'throughput'").pluck().get();
     expect(rows).toBe(13);
     store.close();
-  });
-});
-
-describe('objective-at-risk rule', () => {
-  it('reports an objective whose probability by the target date is below the threshold, with the throughput sample as evidence', () => {
-    const history = Array.from({ length: 12 }, (_, w) => doneItem(`H-${w}`, w * 7 + 1, { createdAt: '2026-01-01T00:00:00.000Z', labels: ['growth'] }));
-    const open = Array.from({ length: 20 }, (_, i) => makeWorkItem({ nativeKey: `R-${i}`, labels: ['growth'], createdAt: '2026-01-01T00:00:00.000Z' }));
-    const options = { objectives: [{ id: 'O1', title: 'Growth', owner: 'ada@acme.example', targetDate: '2026-12-31', match: { labels: ['growth'] } }] };
-
-    const reports = runRule(rule, { name: 'late', items: [...history, ...open], options });
-    const onTime = runRule(rule, { name: 'fine', items: [...history, ...open], options: { objectives: [{ ...options.objectives[0], targetDate: '2027-12-31' }] } });
-
-    expect(reports).toHaveLength(1);
-    expect(reports[0]).toMatchObject({
-      messageId: 'atRisk',
-      subject: { kind: 'objective', key: 'O1' },
-      owner: { email: 'ada@acme.example' },
-      data: { probability: '0%', remaining: 20, p85: '2027-04-10' },
-      evidence: { probabilityByTarget: 0, threshold: 0.7, remaining: 20, throughputSample: ['Payments: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] per week, focus 1, 20 left'] },
-    });
-    expect(onTime).toEqual([]);
-  });
-
-  it('reports an objective that matches no work item', () => {
-    const reports = runRule(rule, { name: 'ghost', items: [makeWorkItem({ nativeKey: 'X-1' })], options: { objectives: [{ id: 'O9', title: 'Ghost', match: { labels: ['nope'] } }] } });
-
-    expect(reports.map((r) => [r.messageId, r.subject.key])).toEqual([['noWork', 'O9']]);
-  });
-
-  it('stays silent without objectives', () => {
-    expect(runRule(rule, { name: 'none', items: [makeWorkItem({ nativeKey: 'X-2' })] })).toEqual([]);
   });
 });
 
