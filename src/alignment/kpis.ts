@@ -101,6 +101,7 @@ export function computeKpis(input: KpiInput): KpiResult {
   };
   const complianceKnown = input.nonCompliant !== null;
 
+  const c: Contribution = { inWeek: false, pts: 0, cycle: null, lead: null, onTime: null, progressDays: 0, blockedDays: 0, effort: 0, aligned: false, open: false, compliant: false };
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
     if (!it.work || it.created > asOf) continue;
@@ -109,40 +110,20 @@ export function computeKpis(input: KpiInput): KpiResult {
     // Never started and compliance not measured (a back-filled week): it contributes nothing.
     if (it.resolved === null && it.progress.length === 0 && !complianceKnown) continue;
     const resolved = it.resolved !== null && it.resolved <= asOf ? it.resolved : null;
-    const pts = it.estimate ?? 0;
     const doneInWindow = resolved !== null && resolved >= from;
-    const progressDays = it.progress.length > 0 ? overlapDays(it.progress, from, asOf) : 0;
-    const blockedDays = it.blocked.length > 0 ? Math.min(progressDays, overlapDays(it.blocked, from, asOf)) : 0;
-    const effort = input.measure === 'points' ? (doneInWindow ? pts : 0) : input.measure === 'items' ? (doneInWindow ? 1 : 0) : progressDays;
-    const inWeek = resolved !== null && resolved >= weekFrom;
-    const cycle = doneInWindow && it.started !== null && it.started <= resolved ? (resolved - it.started) / DAY : null;
-    const lead = doneInWindow ? (resolved - it.created) / DAY : null;
-    const onTime = doneInWindow && it.dueDate !== null ? localDate(resolved) <= it.dueDate : null;
-    const aligned = input.objective[i]! >= 0;
-    const open = complianceKnown && it.status !== 'done';
-    const compliant = open && !input.nonCompliant!.has(it.key);
-    const add = (a: Acc): void => {
-      if (inWeek) {
-        a.throughput++;
-        a.throughputPoints += pts;
-      }
-      if (cycle !== null) a.cycle.push(cycle);
-      if (lead !== null) a.lead.push(lead);
-      if (onTime !== null) {
-        a.dueKnown++;
-        if (onTime) a.onTime++;
-      }
-      a.progressDays += progressDays;
-      a.blockedDays += blockedDays;
-      a.effort += effort;
-      if (aligned) a.aligned += effort;
-      if (open) {
-        a.open++;
-        if (compliant) a.openCompliant++;
-      }
-    };
-    add(overall);
-    add(teamAcc(it.unit));
+    c.pts = it.estimate ?? 0;
+    c.progressDays = it.progress.length > 0 ? overlapDays(it.progress, from, asOf) : 0;
+    c.blockedDays = it.blocked.length > 0 ? Math.min(c.progressDays, overlapDays(it.blocked, from, asOf)) : 0;
+    c.effort = input.measure === 'points' ? (doneInWindow ? c.pts : 0) : input.measure === 'items' ? (doneInWindow ? 1 : 0) : c.progressDays;
+    c.inWeek = resolved !== null && resolved >= weekFrom;
+    c.cycle = doneInWindow && it.started !== null && it.started <= resolved ? (resolved - it.started) / DAY : null;
+    c.lead = doneInWindow ? (resolved - it.created) / DAY : null;
+    c.onTime = doneInWindow && it.dueDate !== null ? localDate(resolved) <= it.dueDate : null;
+    c.aligned = input.objective[i]! >= 0;
+    c.open = complianceKnown && it.status !== 'done';
+    c.compliant = c.open && !input.nonCompliant!.has(it.key);
+    accumulate(overall, c);
+    accumulate(teamAcc(it.unit), c);
   }
   sprintPredictability(input, from, (unit, committed, completed) => {
     for (const a of [overall, teamAcc(unit)]) {
@@ -154,6 +135,42 @@ export function computeKpis(input: KpiInput): KpiResult {
   const out = new Map<string, KpiValues>();
   for (const [unit, a] of teams) out.set(unit, finish(a, complianceKnown));
   return { overall: finish(overall, complianceKnown), teams: out };
+}
+
+/** What one item adds to its accumulators (one object reused for every item: no allocation). */
+interface Contribution {
+  inWeek: boolean;
+  pts: number;
+  cycle: number | null;
+  lead: number | null;
+  onTime: boolean | null;
+  progressDays: number;
+  blockedDays: number;
+  effort: number;
+  aligned: boolean;
+  open: boolean;
+  compliant: boolean;
+}
+
+function accumulate(a: Acc, c: Contribution): void {
+  if (c.inWeek) {
+    a.throughput++;
+    a.throughputPoints += c.pts;
+  }
+  if (c.cycle !== null) a.cycle.push(c.cycle);
+  if (c.lead !== null) a.lead.push(c.lead);
+  if (c.onTime !== null) {
+    a.dueKnown++;
+    if (c.onTime) a.onTime++;
+  }
+  a.progressDays += c.progressDays;
+  a.blockedDays += c.blockedDays;
+  a.effort += c.effort;
+  if (c.aligned) a.aligned += c.effort;
+  if (c.open) {
+    a.open++;
+    if (c.compliant) a.openCompliant++;
+  }
 }
 
 function finish(a: Acc, complianceKnown: boolean): KpiValues {

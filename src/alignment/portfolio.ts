@@ -2,6 +2,7 @@ import type { StatusCategory, TypeCategory, WorkItem } from '../model/work-item.
 import { createCelCompiler, type CelErrorTally } from './cel.ts';
 import type { AlignmentConfig, AlignmentMatch } from './config.ts';
 import { buildMatchIndex, type MatchIndex } from './match.ts';
+import { parseInstant } from './stats.ts';
 
 /**
  * The slice of a work item the alignment module needs, extracted while streaming the store so a
@@ -147,7 +148,7 @@ export function compact(wi: WorkItem, own: number[], identities: Record<string, 
     work: !CONTAINERS.has(wi.typeCategory),
     status: wi.statusCategory,
     estimate: wi.estimate,
-    created: Date.parse(wi.createdAt),
+    created: parseInstant(wi.createdAt),
     started: ms(wi.startedAt),
     resolved,
     dueDate: wi.dueDate,
@@ -165,14 +166,14 @@ export function compact(wi: WorkItem, own: number[], identities: Record<string, 
 
 function ms(iso: string | null): number | null {
   if (iso === null) return null;
-  const t = Date.parse(iso);
+  const t = parseInstant(iso);
   return Number.isNaN(t) ? null : t;
 }
 
 function lastEntry(wi: WorkItem, category: StatusCategory): number | null {
   let at: number | null = null;
-  for (const t of wi.transitions) if (t.toCategory === category) at = Date.parse(t.at);
-  return at ?? Date.parse(wi.updatedAt);
+  for (const t of wi.transitions) if (t.toCategory === category) at = parseInstant(t.at);
+  return at ?? parseInstant(wi.updatedAt);
 }
 
 /** Time spent in the in-progress category, from the transitions; startedAt/resolvedAt without them. */
@@ -188,16 +189,16 @@ export function progressIntervals(wi: WorkItem): number[] {
   let openAt: number | null = null;
   for (const t of transitions) {
     if (t.toCategory === 'in_progress') {
-      if (openAt === null) openAt = Date.parse(t.at);
+      if (openAt === null) openAt = parseInstant(t.at);
     } else if (openAt !== null) {
-      out.push(openAt, Date.parse(t.at));
+      out.push(openAt, parseInstant(t.at));
       openAt = null;
     }
   }
-  if (openAt !== null) out.push(openAt, wi.statusCategory === 'in_progress' ? Infinity : Date.parse(wi.updatedAt));
+  if (openAt !== null) out.push(openAt, wi.statusCategory === 'in_progress' ? Infinity : parseInstant(wi.updatedAt));
   if (out.length === 0 && wi.startedAt !== null) {
-    const end = wi.statusCategory === 'done' ? (ms(wi.resolvedAt) ?? Date.parse(wi.updatedAt)) : wi.statusCategory === 'in_progress' ? Infinity : null;
-    if (end !== null) out.push(Date.parse(wi.startedAt), end);
+    const end = wi.statusCategory === 'done' ? (ms(wi.resolvedAt) ?? parseInstant(wi.updatedAt)) : wi.statusCategory === 'in_progress' ? Infinity : null;
+    if (end !== null) out.push(parseInstant(wi.startedAt), end);
   }
   return out;
 }
@@ -215,7 +216,7 @@ export function blockedIntervals(wi: WorkItem): number[] {
     let openAt: number | null = null;
     for (const h of changes) {
       const on = h.to !== null && h.to !== '' && !/^(no|false)$/i.test(h.to);
-      const at = Date.parse(h.at);
+      const at = parseInstant(h.at);
       if (on && openAt === null) openAt = at;
       else if (!on && openAt !== null) {
         out.push(openAt, at);
@@ -226,8 +227,8 @@ export function blockedIntervals(wi: WorkItem): number[] {
     return out;
   }
   if (!wi.blocked || wi.statusCategory === 'done') return out;
-  let since = ms(wi.startedAt) ?? Date.parse(wi.createdAt);
-  for (const t of wi.transitions) since = Math.max(since, Date.parse(t.at));
+  let since = ms(wi.startedAt) ?? parseInstant(wi.createdAt);
+  for (const t of wi.transitions) since = Math.max(since, parseInstant(t.at));
   out.push(since, Infinity);
   return out;
 }
@@ -237,7 +238,7 @@ function sprintMoves(wi: WorkItem): AlignItem['sprintMoves'] {
   let sorted = true;
   for (const h of wi.history) {
     if (h.field !== 'sprint' && h.field !== 'Sprint') continue;
-    const at = Date.parse(h.at);
+    const at = parseInstant(h.at);
     moves ??= [];
     if (moves.length > 0 && moves[moves.length - 1]!.at > at) sorted = false;
     moves.push({ to: h.to, at });

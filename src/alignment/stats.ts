@@ -35,7 +35,7 @@ export function percentileSorted(sorted: ArrayLike<number>, p: number): number |
 }
 
 export function percentile(values: readonly number[], p: number): number | null {
-  return percentileSorted([...values].sort((a, b) => a - b), p);
+  return percentileSorted(Float64Array.from(values).sort(), p);
 }
 
 export function ratio(part: number, whole: number): number | null {
@@ -57,4 +57,20 @@ export function isoDate(t: number): string {
 
 export function isoInstant(t: number): string {
   return new Date(t).toISOString();
+}
+
+/**
+ * Epoch milliseconds of an ISO-8601 instant. The canonical `YYYY-MM-DDTHH:mm:ss.sssZ` form (what
+ * `toISOString()` and the connectors write) is read digit by digit, about three times faster than
+ * Date.parse, which matters over a million items; any other form goes to Date.parse.
+ */
+export function parseInstant(iso: string): number {
+  if (iso.length !== 24 || iso.charCodeAt(23) !== 90 || iso.charCodeAt(10) !== 84) return Date.parse(iso);
+  return Date.UTC(digits(iso, 0, 4), digits(iso, 5, 2) - 1, digits(iso, 8, 2), digits(iso, 11, 2), digits(iso, 14, 2), digits(iso, 17, 2), digits(iso, 20, 3));
+}
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let k = at; k < at + n; k++) v = v * 10 + s.charCodeAt(k) - 48;
+  return v;
 }
