@@ -122,17 +122,20 @@ export function renderForecasts(objectives: ObjectiveReport[], epics: EpicForeca
   return out.join('\n');
 }
 
+const RATIOS: ReadonlySet<KpiName> = new Set(['predictability', 'onTimeRate', 'blockedShare', 'compliance', 'alignment']);
+
 function fmt(k: KpiName, v: number | null): string {
   if (v === null) return '—';
-  if (k === 'predictability' || k === 'onTimeRate' || k === 'blockedShare' || k === 'compliance' || k === 'alignment') return pct(v);
+  if (RATIOS.has(k)) return pct(v);
   if (k.startsWith('cycle') || k.startsWith('lead')) return `${v.toFixed(1)} d`;
   return num(v);
 }
 
 function delta(k: KpiName, t: KpiTrend): string {
   if (t.delta === null) return '—';
-  const shown = fmt(k, Math.abs(t.delta));
-  return `${t.delta >= 0 ? '+' : '−'}${shown} ${arrow(k, t.delta)}`;
+  // A change in a ratio is in percentage points, not percent.
+  const shown = RATIOS.has(k) ? `${Math.round(Math.abs(t.delta) * 100)} pp` : fmt(k, Math.abs(t.delta));
+  return `${t.delta >= 0 ? '+' : '−'}${shown} ${arrow(k, t.delta)}`.trim();
 }
 
 function arrow(k: KpiName, d: number | null): string {
