@@ -47,7 +47,8 @@ export interface KeyResultReport {
   title: string;
   targetDate: string | null;
   target: { items: number | null; points: number | null };
-  progress: ProgressCounts & { done: number; total: number; fraction: number | null };
+  progress: ProgressCounts & { done: number; total: number; fraction: number | null; scopeAdded: { items: number; points: number } };
+  burnup: BurnupPoint[];
 }
 
 export interface ObjectiveReport extends ShareRow {
@@ -135,7 +136,7 @@ export function alignmentReport(a: Analysis): AlignmentReport {
 
   const ends = weekEnds(a.now, settings.burnupWeeks);
   const objectiveProgress = config.objectives.map(() => new ProgressAccumulator(ends, a.window.from));
-  const krProgress = config.objectives.map((o) => o.keyResults.map(() => new ProgressAccumulator([], a.window.from)));
+  const krProgress = config.objectives.map((o) => o.keyResults.map(() => new ProgressAccumulator(ends, a.window.from)));
   const scopes = config.objectives.map(() => [] as AlignItem[]);
   for (let i = 0; i < p.items.length; i++) {
     const o = m.objective[i]!;
@@ -303,7 +304,14 @@ function keyResultReport(kr: Objective['keyResults'][number], acc: ProgressAccum
     title: kr.title,
     targetDate: kr.targetDate ?? null,
     target: { items: kr.target?.items ?? null, points: kr.target?.points ?? null },
-    progress: { ...roundCounts(c), done: c.items.done, total: c.items.total, fraction: fraction === null ? null : round(Math.min(1, fraction), 4) },
+    progress: {
+      ...roundCounts(c),
+      done: c.items.done,
+      total: c.items.total,
+      fraction: fraction === null ? null : round(Math.min(1, fraction), 4),
+      scopeAdded: { items: acc.added.items, points: round(acc.added.points, 2) },
+    },
+    burnup: acc.burnup(),
   };
 }
 

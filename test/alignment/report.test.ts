@@ -105,7 +105,8 @@ describe('allocation, progress and the alignment JSON contract', () => {
 
     const kr = alignmentReport(analyse(items(), [], config, NOW)).objectives[0]!.keyResults[0]!;
 
-    expect(kr.progress).toMatchObject({ done: 2, total: 3, points: { done: 18, total: 26 }, fraction: 0.5 });
+    expect(kr.progress).toMatchObject({ done: 2, total: 3, points: { done: 18, total: 26 }, fraction: 0.5, scopeAdded: { items: 2, points: 13 } });
+    expect(kr.burnup.at(-1)).toEqual({ week: '2026-11-21', done: 2, total: 3, donePoints: 18, totalPoints: 26 });
   });
 
   it('warns about objectives that match nothing', () => {
