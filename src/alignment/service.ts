@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
 import type { AlignmentConfig } from './config.ts';
 import { analyse, type Analysis } from './report.ts';
+import { kpiReport, type KpiReport } from './snapshots.ts';
 
 export function alignmentConfigOf(config: Config): AlignmentConfig {
   return { objectives: config.objectives, themes: config.themes, alignment: config.alignment, timezone: config.timezone };
@@ -19,4 +20,12 @@ export function nonCompliantItems(store: Store): Set<string> {
     .pluck()
     .all() as string[];
   return new Set(keys);
+}
+
+/**
+ * Computes the KPIs and records this week's snapshot (what `pmo-bot kpis` does); a scheduled job
+ * (the weekly digest, say) can call it so compliance history accrues without anyone running `kpis`.
+ */
+export function snapshotKpis(store: Store, config: Config, now: Date): KpiReport {
+  return kpiReport(analyseStore(store, config, now), store.db, { nonCompliant: nonCompliantItems(store) });
 }

@@ -1,6 +1,5 @@
-import { kpiReport } from '../../alignment/snapshots.ts';
 import { renderKpis } from '../../alignment/render.ts';
-import { analyseStore, nonCompliantItems } from '../../alignment/service.ts';
+import { snapshotKpis } from '../../alignment/service.ts';
 import { COMMON_OPTIONS, JSON_OPTION, flag, str, type Command } from '../command.ts';
 import { loadCliConfig, openRuntime } from '../context.ts';
 import { print, printJson } from '../output.ts';
@@ -18,7 +17,7 @@ export const kpisCommand: Command = {
     const cli = loadCliConfig({ config: str(args, 'config') });
     const rt = openRuntime(cli);
     try {
-      const report = kpiReport(analyseStore(rt.store, cli.config, rt.clock.now()), rt.store.db, { nonCompliant: nonCompliantItems(rt.store) });
+      const report = snapshotKpis(rt.store, cli.config, rt.clock.now());
       if (flag(args, 'json')) printJson(report);
       else print(renderKpis(report));
       return 0;
