@@ -63,6 +63,13 @@ export function renderAlignment(r: AlignmentReport): string {
       r.teams.map((t) => [t.name, num(t.total.points), ...ids.map((id) => pct(t.objectives[id]?.share ?? 0)), pct(t.unaligned.share)]),
     ),
   );
+  out.push(
+    'By project',
+    table(
+      ['project', 'points', ...ids, 'unaligned'],
+      r.projects.map((t) => [t.name, num(t.total.points), ...ids.map((id) => pct(t.objectives[id]?.share ?? 0)), pct(t.unaligned.share)]),
+    ),
+  );
   const atRisk = r.objectives.filter((o) => o.health === 'at-risk');
   for (const o of atRisk) out.push(`🔴 ${o.id} "${o.title}": ${pct(o.forecast.probabilityByTarget)} chance by ${o.targetDate}; P85 ${o.forecast.p85 ?? 'beyond the horizon'} (${o.forecast.remaining} ${o.forecast.unit} left)`);
   const budgets = r.objectives.filter((o) => o.budget !== null);

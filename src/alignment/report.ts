@@ -120,6 +120,7 @@ export interface AlignmentReport {
   warnings: string[];
 }
 
+/** Conflicts and cycles listed in full up to this many (the counts are always complete). */
 const MAX_CONFLICTS_LISTED = 100;
 
 export function alignmentReport(a: Analysis): AlignmentReport {
@@ -205,7 +206,7 @@ export function alignmentReport(a: Analysis): AlignmentReport {
       affected: m.conflicts.reduce((s, c) => s + c.affected, 0),
       items: m.conflicts.slice(0, MAX_CONFLICTS_LISTED),
     },
-    cycles: m.cycles,
+    cycles: m.cycles.slice(0, MAX_CONFLICTS_LISTED),
     warnings: warningsOf(a),
   };
 }
@@ -357,7 +358,8 @@ function warningsOf(a: Analysis): string[] {
     if ((a.mapping.directMatches[i] ?? 0) === 0) out.push(`objective ${o.id} ("${o.title}") matches no stored work item; check its match`);
   });
   for (const [expr, tally] of a.portfolio.celErrors) out.push(`CEL expression ${JSON.stringify(expr)} failed on ${tally.count} items (first: ${tally.first}); those items did not match`);
-  for (const c of a.mapping.cycles) out.push(`parent links form a cycle: ${c.join(' → ')} → ${c[0]}; the closing link is ignored`);
+  for (const c of a.mapping.cycles.slice(0, 10)) out.push(`parent links form a cycle: ${c.join(' → ')} → ${c[0]}; the closing link is ignored`);
+  if (a.mapping.cycles.length > 10) out.push(`${a.mapping.cycles.length - 10} more cycles in parent links (see cycles)`);
   if (a.mapping.conflicts.length > 0) out.push(`${a.mapping.conflicts.length} items are matched by more than one objective; resolved by priority (see conflicts)`);
   return out;
 }
