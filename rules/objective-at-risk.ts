@@ -30,7 +30,7 @@ export const rule = defineRule({
     messages: {
       noWork: '{{id}} "{{title}}" matches no work item: nothing is being delivered for it (check its match in the config)',
       atRisk:
-        '{{id}} "{{title}}" has a {{probability}} chance of landing by {{targetDate}} (threshold {{threshold}}); P85 {{p85}}, {{remaining}} {{unit}} left',
+        '{{id}} "{{title}}" has a {{probability}} chance of landing by {{targetDate}} (threshold {{threshold}}); P85 {{p85}}, {{remaining}} {{unit}} left{{confidence}}',
     },
   },
   create(ctx) {
@@ -65,6 +65,7 @@ export const rule = defineRule({
               p85: forecast.p85 ?? `beyond ${config.alignment.forecast.horizonWeeks} weeks`,
               remaining: forecast.remaining,
               unit: forecast.unit,
+              confidence: forecast.lowConfidence ? ` (low confidence: ${forecast.reasons[0] ?? 'thin history'})` : '',
             },
             evidence: {
               probabilityByTarget: forecast.probabilityByTarget,
