@@ -34,6 +34,8 @@ export const forecastCommand: Command = {
           objectives: objectives.map((o) => ({ id: o.id, title: o.title, targetDate: o.targetDate, health: o.health, progress: { done: o.progress.done, total: o.progress.total }, forecast: o.forecast })),
           epics,
         });
+      } else if (objectives.every((o) => o.mappedItems === 0) && epics.length === 0) {
+        print(objectives.length === 0 ? 'No objectives configured and no open epics stored (run `pmo-bot sync` first).' : 'No work is mapped to the objectives yet: run `pmo-bot sync` first, or check their match.');
       } else print(renderForecasts(objectives, epics));
       return 0;
     } finally {

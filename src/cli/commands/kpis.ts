@@ -19,6 +19,7 @@ export const kpisCommand: Command = {
     try {
       const report = snapshotKpis(rt.store, cli.config, rt.clock.now());
       if (flag(args, 'json')) printJson(report);
+      else if (report.teams.length === 0) print('No work items stored yet: run `pmo-bot sync` first.');
       else print(renderKpis(report));
       return 0;
     } finally {
