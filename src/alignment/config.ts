@@ -19,7 +19,18 @@ export const AlignmentMatch = z
     projects: Keys.optional().describe('project key (Jira) or name (Azure DevOps)'),
     teams: Keys.optional(),
     areaPaths: Keys.optional().describe('Azure DevOps area path or any path under it, e.g. Fabrikam\\Checkout'),
-    cel: z.string().min(1).optional().describe('a CEL expression over `item` that must be true, e.g. item.priority == "Highest"'),
+    cel: z
+      .string()
+      .min(1)
+      .superRefine((expr, ctx) => {
+        try {
+          createCelCompiler().compile(expr);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: errorMessage(err) });
+        }
+      })
+      .optional()
+      .describe('a CEL expression over `item` that must be true, e.g. item.priority == "Highest"'),
   })
   .refine((m) => Object.values(m).some((v) => v !== undefined), { message: 'match needs at least one criterion (epics, labels, tags, components, projects, teams, areaPaths, cel)' });
 export type AlignmentMatch = z.infer<typeof AlignmentMatch>;
@@ -49,7 +60,16 @@ export const Objective = z.strictObject({
   priority: z.int().min(1).optional().describe('wins conflicts: 1 beats 2; without it, declaration order'),
   budget: z.number().nonnegative().optional().describe('budget in alignment.budget.currency'),
   theme: z.string().optional().describe('default theme of the objective\'s work when no theme matches'),
-  keyResults: z.array(KeyResult).default([]),
+  keyResults: z
+    .array(KeyResult)
+    .default([])
+    .superRefine((krs, ctx) => {
+      const seen = new Set<string>();
+      krs.forEach((kr, k) => {
+        if (seen.has(kr.id)) ctx.addIssue({ code: 'custom', path: [k, 'id'], message: `duplicate key result id "${kr.id}"` });
+        seen.add(kr.id);
+      });
+    }),
   match: AlignmentMatch,
 });
 export type Objective = z.infer<typeof Objective>;
@@ -119,34 +139,16 @@ interface AlignmentParts {
   themes: Theme[];
 }
 
-/** Cross-references the schema cannot express: key result ids, theme names, CEL syntax. */
+/** The cross-reference a field cannot check on its own: an objective's theme must be declared. */
 export function checkAlignment(config: AlignmentParts, ctx: z.RefinementCtx): void {
   const themeIds = new Set(config.themes.map((t) => t.id));
-  const cel = createCelCompiler();
-  const checkCel = (match: AlignmentMatch | undefined, path: Array<string | number>): void => {
-    if (match?.cel === undefined) return;
-    try {
-      cel.compile(match.cel);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', path: [...path, 'match', 'cel'], message: errorMessage(err) });
-    }
-  };
   config.objectives.forEach((o, i) => {
-    checkCel(o.match, ['objectives', i]);
-    if (o.theme !== undefined && !themeIds.has(o.theme)) {
-      const guess = suggest(o.theme, [...themeIds]);
-      ctx.addIssue({
-        code: 'custom',
-        path: ['objectives', i, 'theme'],
-        message: `unknown theme "${o.theme}"${guess ? ` (did you mean "${guess}"?)` : ''}; declare it under themes:`,
-      });
-    }
-    const seen = new Set<string>();
-    o.keyResults.forEach((kr, k) => {
-      if (seen.has(kr.id)) ctx.addIssue({ code: 'custom', path: ['objectives', i, 'keyResults', k, 'id'], message: `duplicate key result id "${kr.id}" in objective ${o.id}` });
-      seen.add(kr.id);
-      checkCel(kr.match, ['objectives', i, 'keyResults', k]);
+    if (o.theme === undefined || themeIds.has(o.theme)) return;
+    const guess = suggest(o.theme, [...themeIds]);
+    ctx.addIssue({
+      code: 'custom',
+      path: ['objectives', i, 'theme'],
+      message: `unknown theme "${o.theme}"${guess ? ` (did you mean "${guess}"?)` : ''}; declare it under themes:`,
     });
   });
-  config.themes.forEach((t, i) => checkCel(t.match, ['themes', i]));
 }

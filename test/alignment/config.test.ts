@@ -38,6 +38,12 @@ alignment: { windowDays: 14, budget: { costPerTeamWeek: 20000 } }
     expect(problems(yaml)).toEqual([]);
   });
 
+  it('reports a bad CEL expression even when another part of the config is invalid too', () => {
+    const yaml = `sources: 7\nobjectives: [{ id: O1, title: t, match: { cel: '1 +' } }]\n`;
+
+    expect(problems(yaml)).toEqual(['1:10 sources expected a list, got 7', '2:48 objectives[0].match.cel invalid CEL expression "1 +": Unexpected token: EOF']);
+  });
+
   it('reports an empty match, an unknown theme, a bad CEL expression and a duplicate key result at their lines', () => {
     const yaml = `${HEAD}objectives:
   - id: O1
@@ -57,7 +63,7 @@ themes: [{ id: growth, title: Growth }]
       '5:12 objectives[0].theme unknown theme "growht" (did you mean "growth"?); declare it under themes:',
       '6:5 objectives[0].match match needs at least one criterion (epics, labels, tags, components, projects, teams, areaPaths, cel)',
       '9:19 objectives[1].match.cel invalid CEL expression "item.labels.exists(l, ": Unexpected token: EOF',
-      '12:15 objectives[1].keyResults[1].id duplicate key result id "KR1" in objective O2',
+      '12:15 objectives[1].keyResults[1].id duplicate key result id "KR1"',
       '12:54 objectives[1].keyResults[1].target target needs items or points',
     ]);
   });
