@@ -12,6 +12,7 @@ import { rule as dueSoonNotStarted } from './due-soon-not-started.ts';
 import { rule as estimateRequired } from './estimate-required.ts';
 import { rule as highPriorityUnassigned } from './high-priority-unassigned.ts';
 import { rule as maxSprintLength } from './max-sprint-length.ts';
+import { rule as objectiveAtRisk } from './objective-at-risk.ts';
 import { rule as objectiveLinkRequired } from './objective-link-required.ts';
 import { rule as overdue } from './overdue.ts';
 import { rule as parentRequired } from './parent-required.ts';
@@ -45,6 +46,7 @@ export const builtInRules: readonly AnyRule[] = [
   estimateRequired,
   highPriorityUnassigned,
   maxSprintLength,
+  objectiveAtRisk,
   objectiveLinkRequired,
   overdue,
   parentRequired,

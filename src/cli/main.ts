@@ -3,17 +3,33 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors.ts';
 import { PmoError, errorMessage } from '../util/errors.ts';
 import type { Command } from './command.ts';
+import { alignmentCommand } from './commands/alignment.ts';
 import { checkCommand } from './commands/check.ts';
 import { configCommand } from './commands/config.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { digestCommand } from './commands/digest.ts';
 import { findingsCommand } from './commands/findings.ts';
+import { forecastCommand } from './commands/forecast.ts';
 import { itemsCommand } from './commands/items.ts';
+import { kpisCommand } from './commands/kpis.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { runCommand } from './commands/run.ts';
 import { syncCommand } from './commands/sync.ts';
 
-export const COMMANDS: readonly Command[] = [runCommand, syncCommand, itemsCommand, checkCommand, findingsCommand, digestCommand, configCommand, rulesCommand, doctorCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  syncCommand,
+  itemsCommand,
+  checkCommand,
+  findingsCommand,
+  alignmentCommand,
+  kpisCommand,
+  forecastCommand,
+  digestCommand,
+  configCommand,
+  rulesCommand,
+  doctorCommand,
+];
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 

@@ -8,6 +8,7 @@ import type { SourceConfigBase } from '../model/connector.ts';
 import { TYPE_CATEGORIES } from '../model/work-item.ts';
 import { LOG_LEVELS } from '../util/log.ts';
 import { suggest } from './suggest.ts';
+import { AlignmentSettings, Objective, Theme, checkAlignment } from '../alignment/config.ts';
 
 /**
  * The pmo-bot configuration (contract: see docs/configuration.md). Admin config is strict: a typo is
@@ -207,23 +208,6 @@ const Schedules = z
   })
   .prefault({});
 
-const ObjectiveMatch = z.strictObject({
-  epics: z.array(z.string()).optional().describe('epic or ancestor keys (native keys, e.g. PAY-100)'),
-  labels: z.array(z.string()).optional(),
-  projects: z.array(z.string()).optional(),
-  components: z.array(z.string()).optional(),
-  areaPaths: z.array(z.string()).optional(),
-});
-
-const Objective = z.strictObject({
-  id: z.string().min(1),
-  title: z.string().min(1),
-  owner: z.string().optional(),
-  targetDate: z.iso.date().optional(),
-  targetShare: z.number().min(0).max(1).optional().describe('intended share of effort, 0..1'),
-  match: ObjectiveMatch,
-});
-
 export const ConfigSchema = z
   .strictObject({
     include: z.array(z.string()).optional().describe('further YAML files merged into this one'),
@@ -256,10 +240,18 @@ export const ConfigSchema = z
     objectives: z
       .array(Objective)
       .superRefine((objectives, ctx) => checkUnique(objectives.map((o) => o.id), [], 'objective id', ctx))
-      .default([]),
+      .default([])
+      .describe('strategic objectives; work maps to them by epic (or ancestor), label, tag, component, project, team, area path or CEL'),
+    themes: z
+      .array(Theme)
+      .superRefine((themes, ctx) => checkUnique(themes.map((t) => t.id), [], 'theme id', ctx))
+      .default([])
+      .describe('investment themes (growth, keep-the-lights-on, tech debt …): a second dimension beside objectives'),
+    alignment: AlignmentSettings.describe('allocation window, forecasts, capacity and budget'),
   })
   // Runs even when other parts failed, so every problem is reported at once; reads defensively.
-  .superRefine((config, ctx) => checkRuleReferences(config as unknown, ctx), { when: () => true });
+  .superRefine((config, ctx) => checkRuleReferences(config as unknown, ctx), { when: () => true })
+  .superRefine((config, ctx) => checkAlignment(config, ctx));
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -204,6 +204,22 @@ export const MIGRATIONS: readonly Migration[] = [
 
     `,
   },
+  {
+    version: 5,
+    name: 'weekly KPI snapshots (per team and overall) for week-over-week deltas and trends',
+    sql: `
+      CREATE TABLE kpi_snapshots (
+        week     TEXT NOT NULL,
+        scope    TEXT NOT NULL,
+        subject  TEXT NOT NULL,
+        kpi      TEXT NOT NULL,
+        value    REAL,
+        origin   TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        PRIMARY KEY (week, scope, subject, kpi)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { connectorFor } from '../../connectors/api.ts';
 import { builtInRules } from '../../rules/api.ts';
+import { bindAlignmentRules } from '../alignment/rule-binding.ts';
 import type { Config } from '../config/schema.ts';
 import type { Connector } from '../model/connector.ts';
 import type { AnyRule } from '../engine/rule.ts';
@@ -73,14 +74,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return def.create(source, { clock, log: log.child({ source: source.id }) });
   });
   const store = openStore(dbPath, { lock: options.lock ?? false });
+  // objective-at-risk takes the config's objectives as its option defaults.
+  const rules = bindAlignmentRules(builtInRules, config);
   const interactive = slackMode(config) !== 'console' && Boolean(config.slack.botToken);
   const slackApi = options.slackApi ?? (interactive ? createSlackApi({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken! }) : undefined);
   return {
     config,
     store,
     connectors,
-    rules: builtInRules,
-    ruleSetup: ruleSetup(config, builtInRules),
+    rules,
+    ruleSetup: ruleSetup(config, rules),
     evaluatorState: createEvaluatorState(),
     transport: options.transport ?? createTransport(config, dataDir, slackApi),
     clock,

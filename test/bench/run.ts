@@ -45,6 +45,8 @@ const CASES: BenchCase[] = [
   { name: 'jira-sync', file: 'cases/jira-sync.ts', n: 100_000, target: { maxPeakRssMb: 400, maxBaselineRatio: 1.5 }, baseline: 'jira-baseline' },
   // 10,000 new findings, 200 channels, 2,000 people: time to build every message (delivery is paced separately).
   { name: 'slack-notify', file: 'cases/slack-notify.ts', n: 10_000, target: { maxSeconds: 2, maxPeakRssMb: 400 } },
+  { name: 'alignment-100k', file: 'cases/alignment-report.ts', n: 100_000, target: { maxSeconds: 3, maxPeakRssMb: 500 } },
+  { name: 'alignment-1m', file: 'cases/alignment-report.ts', n: 1_000_000, target: { maxSeconds: 30 } },
 ];
 
 function runCase(c: BenchCase, n: number): Promise<CaseResult> {

@@ -1,0 +1,31 @@
+import type { Config } from '../config/schema.ts';
+import type { Store } from '../store/index.ts';
+import type { AlignmentConfig } from './config.ts';
+import { analyse, type Analysis } from './report.ts';
+import { kpiReport, type KpiReport } from './snapshots.ts';
+
+export function alignmentConfigOf(config: Config): AlignmentConfig {
+  return { objectives: config.objectives, themes: config.themes, alignment: config.alignment, timezone: config.timezone };
+}
+
+/** Maps the stored portfolio at `now` (one streaming pass over the store). */
+export function analyseStore(store: Store, config: Config, now: Date): Analysis {
+  return analyse(store.items.iterate(), store.items.sprints(), alignmentConfigOf(config), now);
+}
+
+/** Items with an open compliance finding, for the compliance KPI. */
+export function nonCompliantItems(store: Store): Set<string> {
+  const keys = store.db
+    .prepare("SELECT DISTINCT subject_key FROM findings WHERE state = 'open' AND category = 'compliance' AND subject_kind = 'item'")
+    .pluck()
+    .all() as string[];
+  return new Set(keys);
+}
+
+/**
+ * Computes the KPIs and records this week's snapshot (what `pmo-bot kpis` does); a scheduled job
+ * (the weekly digest, say) can call it so compliance history accrues without anyone running `kpis`.
+ */
+export function snapshotKpis(store: Store, config: Config, now: Date): KpiReport {
+  return kpiReport(analyseStore(store, config, now), store.db, { nonCompliant: nonCompliantItems(store) });
+}
