@@ -35,7 +35,8 @@ export const rule = defineRule({
   },
   create(ctx) {
     const config = { objectives: ctx.options.objectives, themes: ctx.options.themes, alignment: ctx.options.alignment, timezone: ctx.timezone };
-    if (config.objectives.length === 0) return {};
+    // Without objectives there is nothing to forecast: an aggregate that collects and reports nothing.
+    if (config.objectives.length === 0) return { collect: () => undefined, done: () => undefined };
     const builder = createPortfolioBuilder(config);
     const threshold = ctx.options.threshold ?? config.alignment.atRiskThreshold;
     // An aggregate rule: each item's compact form is its fact (kept between incremental runs), and

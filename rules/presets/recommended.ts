@@ -8,7 +8,7 @@ export const preset: Preset = {
   id: 'recommended',
   title: 'Recommended baseline',
   description:
-    'Hygiene and risk checks that apply to any way of working: work in progress has an owner, is estimated, moves, and is not overdue or stuck behind a blocker; urgent work is picked up; nobody carries more than they can; risks are owned and mitigated; done means done; and no project quietly stops delivering. A PMO wants this as the common floor before any methodology-specific rule.',
+    'Hygiene and risk checks that apply to any way of working: work in progress has an owner, is estimated, moves, and is not overdue or stuck behind a blocker; urgent work is picked up; nobody carries more than they can; risks are owned and mitigated; done means done; no project quietly stops delivering; and no objective drifts out of reach of its target date unnoticed. A PMO wants this as the common floor before any methodology-specific rule.',
   extends: [],
   rules: {
     'estimate-required': 'warning',
@@ -25,5 +25,7 @@ export const preset: Preset = {
     'definition-of-done': 'warning',
     'zombie-project': 'warning',
     'objective-link-required': 'info',
+    // Quiet until objectives with target dates are configured; then it is the PMO's early warning.
+    'objective-at-risk': 'warning',
   },
 };
