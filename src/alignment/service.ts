@@ -29,3 +29,12 @@ export function nonCompliantItems(store: Store): Set<string> {
 export function snapshotKpis(store: Store, config: Config, now: Date): KpiReport {
   return kpiReport(analyseStore(store, config, now), store.db, { nonCompliant: nonCompliantItems(store) });
 }
+
+/** How often the worker refreshes this week's KPI snapshot: often enough for a fresh digest, cheap. */
+export const SNAPSHOT_EVERY_MS = 6 * 3_600_000;
+
+/** True when this week has no live KPI snapshot taken within `everyMs` (the worker then takes one). */
+export function snapshotDue(store: Store, now: Date, everyMs = SNAPSHOT_EVERY_MS): boolean {
+  const last = store.db.prepare("SELECT max(taken_at) FROM kpi_snapshots WHERE origin = 'live'").pluck().get() as string | null;
+  return last === null || now.getTime() - Date.parse(last) >= everyMs;
+}

@@ -1,3 +1,4 @@
+import { snapshotDue, snapshotKpis } from '../alignment/service.ts';
 import { evaluate, type EvaluationSummary } from '../engine/evaluate.ts';
 import { deliverOutbox, type DeliveryTally } from '../notify/deliver.ts';
 import { notifyCycle, type CycleNotifySummary } from '../notify/cycle.ts';
@@ -12,6 +13,8 @@ export interface CycleSummary {
   seconds: number;
   sync: SourceSyncResult[];
   evaluation: EvaluationSummary | null;
+  /** Whether this cycle refreshed the week's KPI snapshot (at most every six hours). */
+  kpiSnapshot: boolean;
   messages: number;
   delivery: DeliveryTally | null;
   /** What the notify step did: alerts, holds, overflow, thread replies, prompts, user look-ups. */
@@ -26,7 +29,7 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
   const started = performance.now();
   const startedAt = clock.now();
   const runId = store.startRun('cycle', startedAt.toISOString());
-  const summary: CycleSummary = { runId, ok: true, error: null, seconds: 0, sync: [], evaluation: null, messages: 0, delivery: null, notify: null, outbox: null };
+  const summary: CycleSummary = { runId, ok: true, error: null, seconds: 0, sync: [], evaluation: null, kpiSnapshot: false, messages: 0, delivery: null, notify: null, outbox: null };
   try {
     summary.sync = await syncAll(rt, { signal });
     if (signal?.aborted) throw new Error('stopped before evaluation');
@@ -39,6 +42,7 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
       log,
       runId,
     });
+    summary.kpiSnapshot = takeKpiSnapshot(rt);
     summary.notify = await notifyCycle(rt, runId, startedAt);
     summary.messages = summary.notify.messages;
     summary.delivery = await deliverOutbox({ store, transport: rt.transport, clock, log, pacer: rt.pacer });
@@ -52,6 +56,19 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
   if (summary.sync.some((s) => !s.ok)) summary.ok = false;
   store.finishRun(runId, clock.now().toISOString(), summary.ok, summary);
   return summary;
+}
+
+/** Keeps this week's KPI snapshot fresh (for week-over-week deltas and trends); never fails a cycle. */
+function takeKpiSnapshot(rt: Runtime): boolean {
+  const now = rt.clock.now();
+  try {
+    if (!snapshotDue(rt.store, now)) return false;
+    snapshotKpis(rt.store, rt.config, now);
+    return true;
+  } catch (err) {
+    rt.log.warn({ error: errorMessage(err) }, 'KPI snapshot failed; the next cycle tries again');
+    return false;
+  }
 }
 
 export async function syncAll(

@@ -47,3 +47,30 @@ describe('worker', () => {
     expect(() => rt.store.items.count()).toThrow(/not open/);
   });
 });
+
+describe('worker cycle: KPI snapshots', () => {
+  it('refreshes the week\'s KPI snapshot at most every six hours, so trends exist without running `kpis`', async () => {
+    const { runCycle } = await import('../../src/worker/cycle.ts');
+    const { fixedClock } = await import('../../src/util/clock.ts');
+    const { silentLogger } = await import('../../src/util/log.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'pmo-kpi-'));
+    const config = ConfigSchema.parse({ storage: { path: join(dir, 'pmo.db') }, sources: [{ id: 'demo', kind: 'sample' }] });
+    const transport: Transport = { name: 'rec', send: async () => ({ ref: null }) };
+    const at = (iso: string) => createRuntime({ config, log: silentLogger(), transport, clock: fixedClock(iso) });
+    const live = (rt: ReturnType<typeof at>) => rt.store.db.prepare("SELECT count(DISTINCT taken_at) FROM kpi_snapshots WHERE origin = 'live'").pluck().get();
+
+    const first = at('2026-11-23T09:00:00.000Z');
+    const a = await runCycle(first);
+    first.store.close();
+    const soon = at('2026-11-23T10:00:00.000Z');
+    const b = await runCycle(soon);
+    soon.store.close();
+    const later = at('2026-11-23T15:30:00.000Z');
+    const c = await runCycle(later);
+    const rows = live(later);
+    later.store.close();
+
+    expect([a.kpiSnapshot, b.kpiSnapshot, c.kpiSnapshot]).toEqual([true, false, true]);
+    expect(rows).toBe(1); // the week's live row is rewritten, not duplicated
+  });
+});
