@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { connectorFor } from '../../connectors/api.ts';
 import { builtInRules } from '../../rules/api.ts';
+import { alignmentDigestExtensions } from '../alignment/digest.ts';
 import { bindAlignmentRules } from '../alignment/rule-binding.ts';
 import type { Config } from '../config/schema.ts';
 import type { Connector } from '../model/connector.ts';
@@ -93,7 +94,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     interactive,
     mentions: createMentionResolver({ store, slack: config.slack, clock, log, api: slackApi }),
     pacer: createChannelPacer(),
-    extensions: {},
+    extensions: alignmentDigestExtensions(store, config, clock),
   };
 }
 
