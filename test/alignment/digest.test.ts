@@ -28,7 +28,7 @@ describe('digest alignment sections', () => {
     for (const o of config.objectives) expect(pmo).toContain(o.id);
     expect(pmo).toMatch(/unaligned \d+%/);
     expect(pmo).toContain('Objective forecasts');
-    expect(pmo).toMatch(/O3 [^"]*target 2027-02-28/);
+    expect(pmo).toMatch(/O3\*? [^"]*target 2027-02-28/);
     expect(team).toBeDefined();
     expect(team).not.toContain('Effort by objective');
   });
