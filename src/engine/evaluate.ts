@@ -61,10 +61,12 @@ export interface EvaluatorState {
   facts: Map<string, Map<string, unknown>>;
   /** Earliest instant (epoch ms) an unchanged item's verdict may change. */
   recheck: Map<string, number>;
+  /** Items aggregate rules looked up (dependency targets, ancestors); dropped when they change. */
+  lookups: Map<string, WorkItem | null>;
 }
 
 export function createEvaluatorState(): EvaluatorState {
-  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new Map(), recheck: new Map() };
+  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new Map(), recheck: new Map(), lookups: new Map() };
 }
 
 /** The pseudo-rule under which failures of a rule on a subject are reported. */
@@ -72,6 +74,8 @@ export const RULE_ERROR_ID = 'rule-error';
 
 const FLUSH_EVERY = 5000;
 const NO_MAPPING: readonly TypeMappingEntry[] = [];
+/** Looked-up items kept between runs; beyond this the cache starts over. */
+const MAX_LOOKUPS = 200_000;
 const MAX_LOGGED_ERRORS = 20;
 
 /**
@@ -100,10 +104,23 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   if (!incremental) {
     state.facts = new Map();
     state.recheck = new Map();
+    state.lookups = new Map();
   }
   const mark = store.items.changeMark();
 
-  const lookup: PortfolioLookup = { item: (key) => store.items.get(key), sprint: (key) => store.items.sprint(key) };
+  const lookup: PortfolioLookup = {
+    item: (key) => {
+      let found = state.lookups.get(key);
+      if (found === undefined) {
+        if (state.lookups.size >= MAX_LOOKUPS) state.lookups.clear();
+        found = store.items.get(key) ?? null;
+        state.lookups.set(key, found);
+      }
+      return found ?? undefined;
+    },
+    sprint: (key) => store.items.sprint(key),
+  };
+  const seen = new Set<string>();
   const tally: RecordTally = { opened: 0, reopened: 0, ongoing: 0 };
   const byRule: Record<string, number> = {};
   const aborted = new Set<string>();
@@ -125,6 +142,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   };
 
   const add = (finding: ReportedFinding): void => {
+    seen.add(finding.id);
     const prior = buffer.get(finding.id);
     if (prior && SEVERITY_RANK[prior.severity] >= SEVERITY_RANK[finding.severity]) return;
     if (!prior) byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
@@ -197,6 +215,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   const forget = (key: string): void => {
     for (const facts of state.facts.values()) facts.delete(key);
     state.recheck.delete(key);
+    state.lookups.delete(key);
   };
 
   const visitItem = (raw: WorkItem): void => {
@@ -285,14 +304,11 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   flush();
 
   const aggregateRules = [...new Set([...visitors.values()].filter((l) => l.aggregate).map((l) => l.eff.rule.meta.id))];
-  const resolved = store.transaction(() =>
-    store.findings.resolveUnseenIn(runId, nowIso, {
-      all: !incremental,
-      rules: aggregateRules,
-      items: evaluated,
-      keep: [...aborted],
-    }),
-  );
+  const resolved = store.transaction(() => {
+    const n = store.findings.resolveUnseenIn(runId, nowIso, { all: !incremental, rules: aggregateRules, items: evaluated, keep: [...aborted], seen });
+    store.findings.markEvaluated(nowIso);
+    return n;
+  });
   Object.assign(state, { plan, typeMapping, timezone: options.timezone, mark });
 
   const enabled = new Set<string>();

@@ -37,7 +37,11 @@ const SYSTEM = 'pmo-bot';
 
 /** Findings and their audit trail; every state change writes a `finding_events` row. */
 export function createFindingRepo(db: Db) {
-  const select = db.prepare('SELECT id, state, severity, snoozed_until FROM findings WHERE id = ?');
+  const select = db.prepare('SELECT id, state, severity, snoozed_until, data FROM findings WHERE id = ?');
+  const getState = db.prepare("SELECT value FROM engine_state WHERE key = 'last_evaluation_at'").pluck();
+  const putState = db.prepare(
+    "INSERT INTO engine_state (key, value) VALUES ('last_evaluation_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
   const insert = db.prepare(`
     INSERT INTO findings (id, rule_id, category, severity, subject_kind, subject_key, source, project, team,
                           owner_email, state, message, data, first_seen_at, last_seen_at, resolved_at,
@@ -53,12 +57,14 @@ export function createFindingRepo(db: Db) {
   const insertEvent = db.prepare(
     'INSERT INTO finding_events (finding_id, at, type, actor, reason, data) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const unseen = db.prepare(
-    "SELECT id FROM findings WHERE state IN ('open','snoozed','waived') AND last_seen_run < ?",
-  );
-  const resolve = db.prepare(
-    "UPDATE findings SET state = 'resolved', resolved_at = ?, snoozed_until = NULL, changed_run = ? WHERE id = ?",
-  );
+  // A live finding was seen by the last evaluation that kept it live, even when no write touched it.
+  const resolveSeen = db.prepare(`
+    UPDATE findings SET state = 'resolved', resolved_at = @now, snoozed_until = NULL, changed_run = @run,
+                        last_seen_at = max(last_seen_at, coalesce(@lastSeen, last_seen_at))
+    WHERE id = @id`);
+  const lastEvaluation = (): string | null => (getState.get() as string | undefined) ?? null;
+  const withSeen = (f: Finding, lastEval: string | null): Finding =>
+    f.state !== 'resolved' && lastEval !== null && lastEval > f.lastSeenAt ? { ...f, lastSeenAt: lastEval } : f;
 
   const event = (id: string, at: string, type: FindingEventType, reason: string | null, data?: unknown, actor = SYSTEM) =>
     insertEvent.run(id, at, type, actor, reason, data === undefined ? null : JSON.stringify(data));
@@ -84,11 +90,17 @@ export function createFindingRepo(db: Db) {
           now,
           run,
         };
-        const existing = select.get(f.id) as Pick<FindingRow, 'id' | 'state' | 'severity' | 'snoozed_until'> | undefined;
+        const existing = select.get(f.id) as Pick<FindingRow, 'id' | 'state' | 'severity' | 'snoozed_until' | 'data'> | undefined;
         if (!existing) {
           insert.run(params);
           event(f.id, now, 'opened', null, { severity: f.severity, message: f.message });
           tally.opened++;
+          continue;
+        }
+        const expired = existing.state === 'snoozed' && existing.snoozed_until !== null && existing.snoozed_until <= now;
+        if (existing.state !== 'resolved' && !expired && existing.severity === f.severity && existing.data === params.data) {
+          // Unchanged and still live: nothing to write (its lastSeenAt follows the evaluations).
+          tally.ongoing++;
           continue;
         }
         refresh.run(params);
@@ -110,16 +122,6 @@ export function createFindingRepo(db: Db) {
       return tally;
     },
 
-    /** Resolves every live finding the run did not see again (call inside a transaction). */
-    resolveUnseen(run: number, now: string): number {
-      const ids = unseen.pluck().all(run) as string[];
-      for (const id of ids) {
-        resolve.run(now, run, id);
-        event(id, now, 'resolved', 'no longer reported by its rule');
-      }
-      return ids.length;
-    },
-
     /**
      * Resolves live findings not seen by this run among those it re-derived: everything (`all`, a full
      * run), or every finding of the `rules` re-run in full plus item findings of the `items`
@@ -128,23 +130,31 @@ export function createFindingRepo(db: Db) {
     resolveUnseenIn(
       run: number,
       now: string,
-      scope: { all?: boolean; rules: readonly string[]; items: readonly string[]; keep: readonly string[] },
+      scope: { all?: boolean; rules: readonly string[]; items: readonly string[]; keep: readonly string[]; seen: ReadonlySet<string> },
     ): number {
-      const ids = db
-        .prepare(
-          `SELECT id FROM findings
-           WHERE state IN ('open','snoozed','waived') AND last_seen_run < @run
-             AND rule_id NOT IN (SELECT value FROM json_each(@keep))
-             AND (@all = 1 OR rule_id IN (SELECT value FROM json_each(@rules))
-                  OR (subject_kind = 'item' AND subject_key IN (SELECT value FROM json_each(@items))))`,
-        )
-        .pluck()
-        .all({ run, all: scope.all ? 1 : 0, rules: JSON.stringify(scope.rules), items: JSON.stringify(scope.items), keep: JSON.stringify(scope.keep) }) as string[];
+      const lastSeen = lastEvaluation();
+      const ids = (
+        db
+          .prepare(
+            `SELECT id FROM findings
+             WHERE state IN ('open','snoozed','waived')
+               AND rule_id NOT IN (SELECT value FROM json_each(@keep))
+               AND (@all = 1 OR rule_id IN (SELECT value FROM json_each(@rules))
+                    OR (subject_kind = 'item' AND subject_key IN (SELECT value FROM json_each(@items))))`,
+          )
+          .pluck()
+          .all({ all: scope.all ? 1 : 0, rules: JSON.stringify(scope.rules), items: JSON.stringify(scope.items), keep: JSON.stringify(scope.keep) }) as string[]
+      ).filter((id) => !scope.seen.has(id));
       for (const id of ids) {
-        resolve.run(now, run, id);
+        resolveSeen.run({ id, now, run, lastSeen });
         event(id, now, 'resolved', 'no longer reported by its rule');
       }
       return ids.length;
+    },
+
+    /** Records that an evaluation finished at `at`: every finding still live was seen then. */
+    markEvaluated(at: string): void {
+      putState.run(at);
     },
 
     /** A person's decision on a finding (snooze, waive), with the reason kept in the audit trail. */
@@ -168,7 +178,7 @@ export function createFindingRepo(db: Db) {
 
     get(id: string): Finding | undefined {
       const row = db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow | undefined;
-      return row ? fromRow(row) : undefined;
+      return row ? withSeen(fromRow(row), lastEvaluation()) : undefined;
     },
 
     list(query: FindingQuery = {}): Finding[] {
@@ -193,7 +203,8 @@ export function createFindingRepo(db: Db) {
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
       const order = "ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id, subject_key";
       const stmt = db.prepare(`SELECT * FROM findings ${where} ${order}`);
-      for (const row of stmt.iterate(...params) as Iterable<FindingRow>) yield fromRow(row);
+      const lastEval = lastEvaluation();
+      for (const row of stmt.iterate(...params) as Iterable<FindingRow>) yield withSeen(fromRow(row), lastEval);
     },
 
     count(state?: FindingState): number {

@@ -148,10 +148,12 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    name: 'indexes for incremental rule evaluation: items synced or removed since a mark',
+    name: 'incremental rule evaluation: change indexes on items, findings by rule, engine state',
     sql: `
       CREATE INDEX work_items_synced_at ON work_items (synced_at);
       CREATE INDEX work_items_removed_at ON work_items (removed_at) WHERE removed_at IS NOT NULL;
+      CREATE INDEX findings_rule ON findings (rule_id, state);
+      CREATE TABLE engine_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
 ];
