@@ -10,6 +10,7 @@ import { RuleAbort, isAggregate, type AnyRule, type PortfolioLookup, type RuleRe
 import { compileRulePlan, itemSubject, type EffectiveRule, type RuleOverride, type RulePlan, type RuleSettings } from './rule-config.ts';
 import { classify, type TypeMappingEntry } from './type-mapping.ts';
 import type { ObjectiveSpec } from './objective-match.ts';
+import { applyConfigWaivers, type ConfigWaiver } from './waivers.ts';
 import { builtInPresets } from '../../rules/presets/api.ts';
 
 export interface EvaluateOptions {
@@ -22,6 +23,8 @@ export interface EvaluateOptions {
   overrides?: readonly RuleOverride[];
   typeMapping?: readonly TypeMappingEntry[];
   objectives?: readonly ObjectiveSpec[];
+  /** Accepted exceptions from the config (`waivers:`). */
+  waivers?: readonly ConfigWaiver[];
   clock: Clock;
   timezone: string;
   log: Logger;
@@ -307,6 +310,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   const resolved = store.transaction(() => {
     const n = store.findings.resolveUnseenIn(runId, nowIso, { all: !incremental, rules: aggregateRules, items: evaluated, keep: [...aborted], seen });
     store.findings.markEvaluated(nowIso);
+    if (options.waivers) applyConfigWaivers(store, options.waivers, nowIso);
     return n;
   });
   Object.assign(state, { plan, typeMapping, timezone: options.timezone, mark });

@@ -26,6 +26,7 @@ interface FindingRow {
   id: string;
   state: FindingState;
   severity: string;
+  message: string;
   data: string;
   first_seen_at: string;
   last_seen_at: string;
@@ -37,7 +38,7 @@ const SYSTEM = 'pmo-bot';
 
 /** Findings and their audit trail; every state change writes a `finding_events` row. */
 export function createFindingRepo(db: Db) {
-  const select = db.prepare('SELECT id, state, severity, snoozed_until, data FROM findings WHERE id = ?');
+  const select = db.prepare('SELECT id, state, severity, snoozed_until, data, message FROM findings WHERE id = ?');
   const getState = db.prepare("SELECT value FROM engine_state WHERE key = 'last_evaluation_at'").pluck();
   const putState = db.prepare(
     "INSERT INTO engine_state (key, value) VALUES ('last_evaluation_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -90,15 +91,18 @@ export function createFindingRepo(db: Db) {
           now,
           run,
         };
-        const existing = select.get(f.id) as Pick<FindingRow, 'id' | 'state' | 'severity' | 'snoozed_until' | 'data'> | undefined;
+        const existing = select.get(f.id) as Pick<FindingRow, 'id' | 'state' | 'severity' | 'snoozed_until' | 'data' | 'message'> | undefined;
         if (!existing) {
           insert.run(params);
           event(f.id, now, 'opened', null, { severity: f.severity, message: f.message });
           tally.opened++;
           continue;
         }
-        const expired = existing.state === 'snoozed' && existing.snoozed_until !== null && existing.snoozed_until <= now;
-        if (existing.state !== 'resolved' && !expired && existing.severity === f.severity && existing.data === params.data) {
+        const parked = existing.state === 'snoozed' || existing.state === 'waived';
+        const expired = parked && existing.snoozed_until !== null && existing.snoozed_until <= now;
+        // A snooze or waiver covers the finding as it was: when its condition changes it returns.
+        const changed = parked && !expired && conditionOf(existing.message) !== conditionOf(f.message);
+        if (existing.state !== 'resolved' && !expired && !changed && existing.severity === f.severity && existing.data === params.data) {
           // Unchanged and still live: nothing to write (its lastSeenAt follows the evaluations).
           tally.ongoing++;
           continue;
@@ -111,9 +115,11 @@ export function createFindingRepo(db: Db) {
           setOpen.run({ id: f.id, run });
           event(f.id, now, 'reopened', null, { message: f.message });
           tally.reopened++;
-        } else if (existing.state === 'snoozed' && existing.snoozed_until !== null && existing.snoozed_until <= now) {
+        } else if (expired || changed) {
           setOpen.run({ id: f.id, run });
-          event(f.id, now, 'unsnoozed', 'snooze expired');
+          const type: FindingEventType = existing.state === 'waived' ? 'unwaived' : 'unsnoozed';
+          const why = expired ? `${existing.state === 'waived' ? 'waiver' : 'snooze'} expired` : 'its condition changed';
+          event(f.id, now, type, why, changed ? { from: existing.message, to: f.message } : undefined);
           tally.ongoing++;
         } else {
           tally.ongoing++;
@@ -157,23 +163,41 @@ export function createFindingRepo(db: Db) {
       putState.run(at);
     },
 
-    /** A person's decision on a finding (snooze, waive), with the reason kept in the audit trail. */
+    /**
+     * A person's decision on a finding, with the reason kept in the audit trail: snooze until a date,
+     * waive (optionally until an expiry), or open again. `origin: 'config'` marks a waiver that
+     * comes from the `waivers:` section (it is lifted when the entry is removed).
+     */
     setState(
       id: string,
-      change: { state: 'open' | 'snoozed' | 'waived'; actor: string; reason: string | null; until?: string | null },
+      change: { state: 'open' | 'snoozed' | 'waived'; actor: string; reason: string | null; until?: string | null; origin?: 'config' },
       now: string,
     ): boolean {
       const existing = select.get(id) as Pick<FindingRow, 'state'> | undefined;
       if (!existing || existing.state === 'resolved') return false;
       db.prepare('UPDATE findings SET state = ?, snoozed_until = ? WHERE id = ?').run(
         change.state,
-        change.state === 'snoozed' ? (change.until ?? null) : null,
+        change.state === 'open' ? null : (change.until ?? null),
         id,
       );
       const type: FindingEventType =
         change.state === 'snoozed' ? 'snoozed' : change.state === 'waived' ? 'waived' : existing.state === 'waived' ? 'unwaived' : 'unsnoozed';
-      event(id, now, type, change.reason, change.until ? { until: change.until } : undefined, change.actor);
+      const data = change.until || change.origin ? { ...(change.until ? { until: change.until } : {}), ...(change.origin ? { origin: change.origin } : {}) } : undefined;
+      event(id, now, type, change.reason, data, change.actor);
       return true;
+    },
+
+    /** Ids of findings currently waived by a `waivers:` entry of the config. */
+    configWaived(): string[] {
+      return db
+        .prepare(
+          `SELECT f.id FROM findings f
+           WHERE f.state = 'waived'
+             AND (SELECT json_extract(e.data, '$.origin') FROM finding_events e
+                  WHERE e.finding_id = f.id AND e.type = 'waived' ORDER BY e.id DESC LIMIT 1) = 'config'`,
+        )
+        .pluck()
+        .all() as string[];
     },
 
     get(id: string): Finding | undefined {
@@ -234,6 +258,11 @@ export function createFindingRepo(db: Db) {
 }
 
 export type FindingRepo = ReturnType<typeof createFindingRepo>;
+
+/** What a snooze or waiver was given for: the message with its running numbers (days, counts) left out. */
+function conditionOf(message: string): string {
+  return message.replace(/\d+(\.\d+)?/g, '#');
+}
 
 function fromRow(row: FindingRow): Finding {
   const content = JSON.parse(row.data) as ReportedFinding;
