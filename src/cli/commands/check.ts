@@ -4,13 +4,25 @@ import { displayKey } from '../../notify/blocks/alerts.ts';
 import { COMMON_OPTIONS, JSON_OPTION, flag, str, type Command } from '../command.ts';
 import { loadCliConfig, openRuntime } from '../context.ts';
 import { printJson, print, table } from '../output.ts';
+import { itemVerdicts } from '../../engine/item-verdicts.ts';
+import { PmoError } from '../../util/errors.ts';
+import type { WorkItem } from '../../model/work-item.ts';
+import type { Store } from '../../store/index.ts';
+
+/** `PAY-12` for `demo:PAY-12` when exactly one source has that key. */
+function findByNativeKey(store: Store, nativeKey: string): WorkItem | undefined {
+  const keys = store.db.prepare('SELECT key FROM work_items WHERE native_key = ? AND removed_at IS NULL LIMIT 2').pluck().all(nativeKey) as string[];
+  return keys.length === 1 ? store.items.get(keys[0]!) : undefined;
+}
 
 export const checkCommand: Command = {
   name: 'check',
   summary: 'evaluate the rules over the stored items and print the open findings',
-  usage: 'pmo-bot check [--json]',
-  details: 'Records the findings (new, ongoing, resolved) like a worker cycle, without syncing or notifying.\n--json prints an array of Finding.',
-  options: { ...COMMON_OPTIONS, ...JSON_OPTION },
+  usage: 'pmo-bot check [--item KEY] [--json]',
+  details:
+    'Records the findings (new, ongoing, resolved) like a worker cycle, without syncing or notifying.\n--json prints an array of Finding.\n' +
+    '--item KEY (demo:PAY-12, or PAY-12 when unambiguous) prints every rule\'s verdict on that item and why; with --json an array of {ruleId, severity, verdict, state, message, options}.',
+  options: { ...COMMON_OPTIONS, ...JSON_OPTION, item: { type: 'string' } },
   async run(args) {
     const cli = loadCliConfig({ config: str(args, 'config') });
     const rt = openRuntime(cli, { lock: true });
@@ -22,6 +34,15 @@ export const checkCommand: Command = {
         timezone: cli.config.timezone,
         log: rt.log,
       });
+      const itemKey = str(args, 'item');
+      if (itemKey !== undefined) {
+        const item = rt.store.items.get(itemKey) ?? findByNativeKey(rt.store, itemKey);
+        if (!item) throw new PmoError('USAGE', `no stored item "${itemKey}"; keys look like <source>:<key>, e.g. demo:PAY-12`);
+        const verdicts = itemVerdicts(rt.store, rt.ruleSetup, item);
+        if (flag(args, 'json')) printJson(verdicts);
+        else print(`${item.key} "${item.title}" (${item.type}, ${item.status}, ${item.project})\n` + table(['rule', 'severity', 'verdict', 'state', 'why'], verdicts.map((v) => [v.ruleId, v.severity, v.verdict, v.state ?? '—', v.message.length > 100 ? v.message.slice(0, 99) + '…' : v.message])));
+        return 0;
+      }
       const open = rt.store.findings.list({ state: 'open' });
       if (flag(args, 'json')) {
         printJson(open);
