@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { fieldText, itemRef, refSubject, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
+import { fieldText, groupBy, itemRef, refSubject, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
 
 type Fact = { kind: 'done'; ref: ItemRef; unresolved: boolean } | { kind: 'open-child'; parent: string; nativeKey: string };
 
@@ -32,16 +32,13 @@ export const rule = defineRule({
         return item.parentKey === null ? undefined : { kind: 'open-child', parent: item.parentKey, nativeKey: item.nativeKey };
       },
       done(facts) {
-        const openChildren = new Map<string, string[]>();
-        for (const f of facts.values()) {
-          if (f.kind !== 'open-child') continue;
-          const list = openChildren.get(f.parent);
-          if (list) list.push(f.nativeKey);
-          else openChildren.set(f.parent, [f.nativeKey]);
-        }
+        const openChildren = groupBy(
+          [...facts.values()].filter((f) => f.kind === 'open-child'),
+          (f) => f.parent,
+        );
         for (const f of facts.values()) {
           if (f.kind !== 'done') continue;
-          const children = openChildren.get(f.ref.key)?.sort() ?? [];
+          const children = (openChildren.get(f.ref.key) ?? []).map((c) => c.nativeKey).sort();
           const data = { key: f.ref.nativeKey, title: f.ref.title };
           if (children.length > 0) {
             ctx.report({

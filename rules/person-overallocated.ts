@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { personKey, typeCategoriesOption } from '../src/engine/helpers.ts';
+import { groupBy, personKey, typeCategoriesOption } from '../src/engine/helpers.ts';
 import type { Person } from '../src/model/work-item.ts';
 
 interface Load {
@@ -35,14 +35,7 @@ export const rule = defineRule({
         return { person: item.assignee, nativeKey: item.nativeKey, project: item.project, points: item.estimate ?? 0, source: item.source };
       },
       done(facts) {
-        const byPerson = new Map<string, Load[]>();
-        for (const load of facts.values()) {
-          const key = personKey(load.person);
-          const list = byPerson.get(key);
-          if (list) list.push(load);
-          else byPerson.set(key, [load]);
-        }
-        for (const [key, loads] of byPerson) {
+        for (const [key, loads] of groupBy(facts.values(), (load) => personKey(load.person))) {
           const points = loads.reduce((s, l) => s + l.points, 0);
           if (points <= ctx.options.maxPoints && loads.length <= ctx.options.maxItems) continue;
           const projects = [...new Set(loads.map((l) => l.project))].sort();

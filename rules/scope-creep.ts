@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { round1, sprintKeyOf, typeCategoriesOption } from '../src/engine/helpers.ts';
+import { groupBy, round1, sprintKeyOf, typeCategoriesOption } from '../src/engine/helpers.ts';
 import type { WorkItem } from '../src/model/work-item.ts';
 
 interface Entry {
@@ -62,13 +62,7 @@ export const rule = defineRule({
         };
       },
       done(facts) {
-        const bySprint = new Map<string, Entry[]>();
-        for (const e of facts.values()) {
-          const list = bySprint.get(e.sprintKey);
-          if (list) list.push(e);
-          else bySprint.set(e.sprintKey, [e]);
-        }
-        for (const [key, entries] of bySprint) {
+        for (const [key, entries] of groupBy(facts.values(), (e) => e.sprintKey)) {
           const added = entries.filter((e) => e.added);
           if (added.length === 0) continue;
           const addedPoints = round1(added.reduce((s, e) => s + e.points, 0));

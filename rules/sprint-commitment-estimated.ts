@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { sprintKeyOf, typeCategoriesOption } from '../src/engine/helpers.ts';
+import { groupBy, sprintKeyOf, typeCategoriesOption } from '../src/engine/helpers.ts';
 
 interface Entry {
   sprintKey: string;
@@ -45,13 +45,7 @@ export const rule = defineRule({
         };
       },
       done(facts) {
-        const bySprint = new Map<string, Entry[]>();
-        for (const e of facts.values()) {
-          const list = bySprint.get(e.sprintKey);
-          if (list) list.push(e);
-          else bySprint.set(e.sprintKey, [e]);
-        }
-        for (const [key, entries] of bySprint) {
+        for (const [key, entries] of groupBy(facts.values(), (e) => e.sprintKey)) {
           const unestimated = entries.filter((e) => !e.estimated).map((e) => e.nativeKey).sort();
           const unassigned = ctx.options.requireAssignee ? entries.filter((e) => !e.assigned).map((e) => e.nativeKey).sort() : [];
           if (unestimated.length === 0 && unassigned.length === 0) continue;

@@ -169,3 +169,15 @@ export function sprintKeyOf(item: WorkItem): string | null {
 export function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
+
+/** Values grouped by a key, in first-seen order. */
+export function groupBy<T, K>(values: Iterable<T>, keyOf: (value: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const value of values) {
+    const key = keyOf(value);
+    const list = groups.get(key);
+    if (list) list.push(value);
+    else groups.set(key, [value]);
+  }
+  return groups;
+}
