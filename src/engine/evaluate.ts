@@ -221,25 +221,40 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     state.lookups.delete(key);
   };
 
+  /** Per distinct configuration: the enabled visitors and their fact maps, resolved once. */
+  const byVariant = new Map<EffectiveRule[], Array<{ live: Live; facts: Map<string, unknown> | null }>>();
+  const livesFor = (variant: EffectiveRule[]) => {
+    let lives = byVariant.get(variant);
+    if (lives) return lives;
+    lives = [];
+    for (const eff of variant) {
+      const live = liveFor(eff);
+      if (!live) continue;
+      let facts: Map<string, unknown> | null = null;
+      if (live.visitor.collect) {
+        facts = state.facts.get(eff.signature) ?? new Map();
+        state.facts.set(eff.signature, facts);
+      }
+      lives.push({ live, facts });
+    }
+    byVariant.set(variant, lives);
+    return lives;
+  };
+
   const visitItem = (raw: WorkItem): void => {
     const { item, classes } = classify(typeMapping, raw);
     current = item.key;
-    for (const eff of plan.forSubject(itemSubject(item, classes))) {
-      const live = liveFor(eff);
-      if (!live) continue;
+    for (const { live, facts } of livesFor(plan.forSubject(itemSubject(item, classes)))) {
       const { visitor } = live;
+      if (aborted.has(live.eff.rule.meta.id)) continue;
       try {
         if (visitor.item) visitor.item(item, classes);
-        if (visitor.collect) {
-          const fact = visitor.collect(item);
-          if (fact !== undefined) {
-            let facts = state.facts.get(eff.signature);
-            if (!facts) state.facts.set(eff.signature, (facts = new Map()));
-            facts.set(item.key, fact);
-          }
+        if (facts !== null) {
+          const fact = visitor.collect!(item);
+          if (fact !== undefined) facts.set(item.key, fact);
         }
       } catch (err) {
-        fail(eff.rule, { kind: 'item', key: item.key, url: item.url, source: item.source, project: item.project, team: item.team }, err);
+        fail(live.eff.rule, { kind: 'item', key: item.key, url: item.url, source: item.source, project: item.project, team: item.team }, err);
       }
     }
     current = null;
