@@ -9,6 +9,7 @@ interface Load {
   project: string;
   points: number;
   source: string;
+  url: string;
 }
 
 export const rule = defineRule({
@@ -32,7 +33,7 @@ export const rule = defineRule({
         if (item.assignee === null || item.statusCategory === 'done' || !ctx.options.types.includes(item.typeCategory)) return undefined;
         const committed = item.statusCategory === 'in_progress' || item.sprint?.state === 'active';
         if (!committed) return undefined;
-        return { person: item.assignee, nativeKey: item.nativeKey, project: item.project, points: item.estimate ?? 0, source: item.source };
+        return { person: item.assignee, nativeKey: item.nativeKey, project: item.project, points: item.estimate ?? 0, source: item.source, url: item.url };
       },
       done(facts) {
         for (const [key, loads] of groupBy(facts.values(), (load) => personKey(load.person))) {
@@ -41,12 +42,13 @@ export const rule = defineRule({
           const projects = [...new Set(loads.map((l) => l.project))].sort();
           const sources = [...new Set(loads.map((l) => l.source))].sort();
           const person = loads.find((l) => l.person.email)?.person ?? loads[0]!.person;
+          loads.sort((a, b) => a.nativeKey.localeCompare(b.nativeKey));
           ctx.report({
             messageId: 'over',
             subject: { kind: 'person', key, url: null, project: projects.join(', ') },
             owner: person,
             data: { name: person.name, points, items: loads.length, projects: projects.join(', '), maxPoints: ctx.options.maxPoints, maxItems: ctx.options.maxItems },
-            evidence: { points, items: loads.length, maxPoints: ctx.options.maxPoints, maxItems: ctx.options.maxItems, projects, sources, keys: loads.map((l) => l.nativeKey).sort() },
+            evidence: { points, items: loads.length, maxPoints: ctx.options.maxPoints, maxItems: ctx.options.maxItems, projects, sources, keys: loads.map((l) => l.nativeKey), urls: loads.map((l) => l.url) },
           });
         }
       },
