@@ -38,6 +38,11 @@ export interface EvaluateOptions {
   state?: EvaluatorState;
   /** Ignore `state` and evaluate everything (it is rebuilt). */
   full?: boolean;
+  /**
+   * Dry run: every finding goes here instead of the store; nothing is recorded, resolved or waived
+   * (for `check --diff`). Implies a full run without state.
+   */
+  collect?: (finding: ReportedFinding) => void;
 }
 
 export interface EvaluationSummary {
@@ -92,12 +97,14 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   const now = clock.now();
   const nowMs = now.getTime();
   const nowIso = now.toISOString();
-  const runId = options.runId ?? store.startRun('check', nowIso);
+  const dry = options.collect;
+  const runId = dry ? 0 : (options.runId ?? store.startRun('check', nowIso));
   const plan = options.plan ?? compileRulePlan(options.library ?? [], { rules: options.rules, overrides: options.overrides }, builtInPresets);
   const typeMapping = options.typeMapping ?? NO_MAPPING;
 
-  const state = options.state ?? createEvaluatorState();
+  const state = (dry ? undefined : options.state) ?? createEvaluatorState();
   const incremental =
+    !dry &&
     options.state !== undefined &&
     !options.full &&
     state.plan === plan &&
@@ -138,6 +145,10 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     if (buffer.size === 0) return;
     const batch = [...buffer.values()];
     buffer = new Map();
+    if (dry) {
+      for (const f of batch) dry(f);
+      return;
+    }
     const t = store.transaction(() => store.findings.record(batch, runId, nowIso));
     tally.opened += t.opened;
     tally.reopened += t.reopened;
@@ -322,13 +333,13 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   flush();
 
   const aggregateRules = [...new Set([...visitors.values()].filter((l) => l.aggregate).map((l) => l.eff.rule.meta.id))];
-  const resolved = store.transaction(() => {
+  const resolved = dry ? 0 : store.transaction(() => {
     const n = store.findings.resolveUnseenIn(runId, nowIso, { all: !incremental, rules: aggregateRules, items: evaluated, keep: [...aborted], seen });
     store.findings.markEvaluated(nowIso);
     if (options.waivers) applyConfigWaivers(store, options.waivers, nowIso);
     return n;
   });
-  Object.assign(state, { plan, typeMapping, timezone: options.timezone, mark });
+  if (!dry) Object.assign(state, { plan, typeMapping, timezone: options.timezone, mark });
 
   const enabled = new Set<string>();
   for (const live of visitors.values()) enabled.add(live.eff.rule.meta.id);
@@ -343,7 +354,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     ruleErrors,
     seconds: (performance.now() - started) / 1000,
   };
-  if (options.runId === undefined) store.finishRun(runId, clock.now().toISOString(), true, summary);
+  if (options.runId === undefined && !dry) store.finishRun(runId, clock.now().toISOString(), true, summary);
   return summary;
 }
 
