@@ -257,7 +257,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     current = item.key;
     for (const { live, facts } of livesFor(plan.forSubject(itemSubject(item, classes)))) {
       const { visitor } = live;
-      if (aborted.has(live.eff.rule.meta.id)) continue;
+      if (aborted.size > 0 && aborted.has(live.eff.rule.meta.id)) continue;
       try {
         if (visitor.item) visitor.item(item, classes);
         if (facts !== null) {

@@ -4,6 +4,7 @@ import { openStore } from '../../../src/store/index.ts';
 import { fixedClock } from '../../../src/util/clock.ts';
 import { silentLogger } from '../../../src/util/log.ts';
 import type { WorkItem } from '../../../src/model/work-item.ts';
+import { loadavg } from 'node:os';
 import { argN, peakRssMb, report } from '../harness.ts';
 import { BENCH_NOW, benchConfig, benchStore } from './rules-setup.ts';
 
@@ -20,7 +21,10 @@ try {
   const store = openStore(path);
   const state = createEvaluatorState();
   const log = silentLogger();
+  // CPU seconds next to wall seconds: on a shared machine the wall clock mostly measures the neighbours.
+  const cpuBefore = process.cpuUsage();
   const full = evaluate({ store, ...setup, state, clock: fixedClock(BENCH_NOW), timezone: config.timezone, log });
+  const fullCpu = cpuSeconds(process.cpuUsage(cpuBefore));
   if (mode === 'full') {
     report({
       name: `rules-${label(n)}`,
@@ -28,12 +32,14 @@ try {
       seconds: full.seconds,
       requests: null,
       peakRssMb: peakRssMb(),
-      notes: { rules: full.rules, openFindings: full.findings.open, ruleErrors: full.ruleErrors },
+      notes: { rules: full.rules, openFindings: full.findings.open, ruleErrors: full.ruleErrors, cpuSeconds: fullCpu, load1: Number(loadavg()[0]!.toFixed(1)) },
     });
   } else {
     const changed = changeOnePercent(store, n);
     const later = new Date(Date.parse(BENCH_NOW) + 15 * 60_000).toISOString();
+    const cpuAgain = process.cpuUsage();
     const again = evaluate({ store, ...setup, state, clock: fixedClock(later), timezone: config.timezone, log });
+    const againCpu = cpuSeconds(process.cpuUsage(cpuAgain));
     if (again.mode !== 'incremental') throw new Error('expected an incremental evaluation');
     report({
       name: `rules-${label(n)}-incremental`,
@@ -44,6 +50,10 @@ try {
       notes: {
         fullSeconds: Number(full.seconds.toFixed(2)),
         ratio: Number((again.seconds / full.seconds).toFixed(3)),
+        cpuSeconds: againCpu,
+        fullCpuSeconds: fullCpu,
+        cpuRatio: Number((againCpu / fullCpu).toFixed(3)),
+        load1: Number(loadavg()[0]!.toFixed(1)),
         reevaluated: again.items,
         opened: again.findings.opened,
         resolved: again.findings.resolved,
@@ -53,6 +63,10 @@ try {
   store.close();
 } finally {
   cleanup();
+}
+
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return Number(((usage.user + usage.system) / 1e6).toFixed(2));
 }
 
 function label(count: number): string {
