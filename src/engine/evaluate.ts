@@ -71,10 +71,12 @@ export interface EvaluatorState {
   recheck: Map<string, number>;
   /** Items aggregate rules looked up (dependency targets, ancestors); dropped when they change. */
   lookups: Map<string, WorkItem | null>;
+  /** What was last written for each aggregate finding, so an unchanged one costs no database read. */
+  recorded: Map<string, string>;
 }
 
 export function createEvaluatorState(): EvaluatorState {
-  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new Map(), recheck: new Map(), lookups: new Map() };
+  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new Map(), recheck: new Map(), lookups: new Map(), recorded: new Map() };
 }
 
 /** The pseudo-rule under which failures of a rule on a subject are reported. */
@@ -115,6 +117,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     state.facts = new Map();
     state.recheck = new Map();
     state.lookups = new Map();
+    state.recorded = new Map();
   }
   const mark = store.items.changeMark();
 
@@ -149,14 +152,33 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       for (const f of batch) dry(f);
       return;
     }
-    const t = store.transaction(() => store.findings.record(batch, runId, nowIso));
+    // Aggregate findings come back every run: those written unchanged last time are skipped.
+    const toRecord: ReportedFinding[] = [];
+    const written = new Map<string, string>();
+    for (const f of batch) {
+      if (!fromAggregate.has(f.id)) {
+        toRecord.push(f);
+        continue;
+      }
+      const signature = JSON.stringify(f);
+      if (state.recorded.get(f.id) === signature) {
+        tally.ongoing++;
+        continue;
+      }
+      toRecord.push(f);
+      written.set(f.id, signature);
+    }
+    const t = store.transaction(() => store.findings.record(toRecord, runId, nowIso));
+    for (const [id, signature] of written) state.recorded.set(id, signature);
     tally.opened += t.opened;
     tally.reopened += t.reopened;
     tally.ongoing += t.ongoing;
   };
 
+  const fromAggregate = new Set<string>();
   const add = (finding: ReportedFinding): void => {
     seen.add(finding.id);
+    if (phase === 'aggregate') fromAggregate.add(finding.id);
     const prior = buffer.get(finding.id);
     if (prior && SEVERITY_RANK[prior.severity] >= SEVERITY_RANK[finding.severity]) return;
     if (!prior) byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
@@ -334,7 +356,11 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
 
   const aggregateRules = [...new Set([...visitors.values()].filter((l) => l.aggregate).map((l) => l.eff.rule.meta.id))];
   const resolved = dry ? 0 : store.transaction(() => {
-    const n = store.findings.resolveUnseenIn(runId, nowIso, { all: !incremental, rules: aggregateRules, items: evaluated, keep: [...aborted], seen });
+    const returned = store.findings.expireParked(nowIso, runId);
+    for (const id of returned) state.recorded.delete(id);
+    const gone = store.findings.resolveUnseenIn(runId, nowIso, { all: !incremental, rules: aggregateRules, items: evaluated, keep: [...aborted], seen });
+    for (const id of gone) state.recorded.delete(id);
+    const n = gone.length;
     store.findings.markEvaluated(nowIso);
     if (options.waivers) applyConfigWaivers(store, options.waivers, nowIso);
     return n;

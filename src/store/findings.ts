@@ -137,7 +137,7 @@ export function createFindingRepo(db: Db) {
       run: number,
       now: string,
       scope: { all?: boolean; rules: readonly string[]; items: readonly string[]; keep: readonly string[]; seen: ReadonlySet<string> },
-    ): number {
+    ): string[] {
       const lastSeen = lastEvaluation();
       const ids = (
         db
@@ -155,7 +155,19 @@ export function createFindingRepo(db: Db) {
         resolveSeen.run({ id, now, run, lastSeen });
         event(id, now, 'resolved', 'no longer reported by its rule');
       }
-      return ids.length;
+      return ids;
+    },
+
+    /** Opens again every snooze and waiver whose time has ended (call inside a transaction); returns their ids. */
+    expireParked(now: string, run: number): string[] {
+      const rows = db
+        .prepare("SELECT id, state FROM findings WHERE state IN ('snoozed','waived') AND snoozed_until IS NOT NULL AND snoozed_until <= ?")
+        .all(now) as Array<{ id: string; state: 'snoozed' | 'waived' }>;
+      for (const r of rows) {
+        setOpen.run({ id: r.id, run });
+        event(r.id, now, r.state === 'waived' ? 'unwaived' : 'unsnoozed', `${r.state === 'waived' ? 'waiver' : 'snooze'} expired`);
+      }
+      return rows.map((r) => r.id);
     },
 
     /** Records that an evaluation finished at `at`: every finding still live was seen then. */
