@@ -105,4 +105,21 @@ describe('incremental evaluation', () => {
     expect(fourth.mode).toBe('full');
     expect(third.findings.resolved + fourth.findings.resolved).toBe(0);
   });
+
+  it('ends a snooze on time even when its item never changes', () => {
+    const { store, put, run } = setup();
+    put(portfolio(), '2026-11-21T08:00:00.000Z');
+    run('2026-11-21T09:00:00.000Z');
+    const id = store.findings.list({ ruleId: 'estimate-required' })[0]!.id;
+    store.findings.setState(id, { state: 'snoozed', actor: 'U1', reason: 'after the offsite', until: '2026-11-21T12:00:00.000Z' }, '2026-11-21T09:30:00.000Z');
+
+    const before = run('2026-11-21T11:00:00.000Z');
+    const stateBefore = store.findings.get(id)?.state;
+    const after = run('2026-11-21T13:00:00.000Z');
+
+    expect([before.mode, after.mode]).toEqual(['incremental', 'incremental']);
+    expect(stateBefore).toBe('snoozed');
+    expect(store.findings.get(id)?.state).toBe('open');
+    expect(store.findings.events(id).at(-1)).toMatchObject({ type: 'unsnoozed', reason: 'snooze expired' });
+  });
 });
