@@ -47,7 +47,7 @@ export const CustomRuleSchema = z
     condition: Expression.optional().describe('CEL: what must not be; a finding when true'),
     message: z.string().min(1).describe('finding text; {{item.key}}, {{item.title}}, {{item.assignee}} … are filled in'),
     fix: z.strictObject({ field: z.enum(FIX_FIELDS), input: z.enum(FIX_INPUTS) }).optional(),
-    budgetMs: z.number().positive().max(1000).default(20).describe('longest one evaluation may take on one item'),
+    budgetMs: z.number().positive().max(1000).default(50).describe('longest one evaluation may take on one item'),
   })
   .superRefine((rule, ctx) => {
     const given = (['require', 'condition'] as const).filter((k) => rule[k] !== undefined);
