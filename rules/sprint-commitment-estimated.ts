@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { groupBy, sprintKeyOf, typeCategoriesOption } from '../src/engine/helpers.ts';
+import { activeSprintEntry, groupBy, typeCategoriesOption, type SprintEntry } from '../src/engine/helpers.ts';
 
-interface Entry {
-  sprintKey: string;
-  sprint: string;
-  source: string;
-  project: string;
-  team: string | null;
-  nativeKey: string;
+interface Entry extends SprintEntry {
   estimated: boolean;
   assigned: boolean;
 }
@@ -30,19 +24,9 @@ export const rule = defineRule({
   create(ctx) {
     return {
       collect(item): Entry | undefined {
-        const key = sprintKeyOf(item);
-        if (key === null || item.sprint?.state !== 'active' || item.statusCategory === 'done') return undefined;
-        if (!ctx.options.types.includes(item.typeCategory)) return undefined;
-        return {
-          sprintKey: key,
-          sprint: item.sprint.name,
-          source: item.source,
-          project: item.project,
-          team: item.team,
-          nativeKey: item.nativeKey,
-          estimated: item.estimate !== null,
-          assigned: item.assignee !== null,
-        };
+        const entry = activeSprintEntry(item);
+        if (!entry || item.statusCategory === 'done' || !ctx.options.types.includes(item.typeCategory)) return undefined;
+        return { ...entry, estimated: item.estimate !== null, assigned: item.assignee !== null };
       },
       done(facts) {
         for (const [key, entries] of groupBy(facts.values(), (e) => e.sprintKey)) {

@@ -181,3 +181,30 @@ export function groupBy<T, K>(values: Iterable<T>, keyOf: (value: T) => K): Map<
   }
   return groups;
 }
+
+/** Sprint memberships recorded in an item's history: when, and which sprint names (Jira lists several). */
+export function sprintChanges(item: WorkItem): Array<{ at: string; sprints: string[] }> {
+  const out: Array<{ at: string; sprints: string[] }> = [];
+  for (const change of item.history) {
+    if (!/^(sprint|iteration|system\.iterationpath)$/i.test(change.field)) continue;
+    out.push({ at: change.at, sprints: (change.to ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '') });
+  }
+  return out;
+}
+
+/** What sprint-level aggregate rules keep of an item in an active sprint. */
+export interface SprintEntry {
+  sprintKey: string;
+  sprint: string;
+  source: string;
+  project: string;
+  team: string | null;
+  nativeKey: string;
+}
+
+/** The entry for an item in an active sprint, or undefined. */
+export function activeSprintEntry(item: WorkItem): SprintEntry | undefined {
+  const key = sprintKeyOf(item);
+  if (key === null || item.sprint?.state !== 'active') return undefined;
+  return { sprintKey: key, sprint: item.sprint.name, source: item.source, project: item.project, team: item.team, nativeKey: item.nativeKey };
+}
