@@ -85,7 +85,7 @@ export const RULE_ERROR_ID = 'rule-error';
 const FLUSH_EVERY = 5000;
 const NO_MAPPING: readonly TypeMappingEntry[] = [];
 /** Looked-up items kept between runs; beyond this the cache starts over. */
-const MAX_LOOKUPS = 200_000;
+const MAX_LOOKUPS = 50_000;
 const MAX_LOGGED_ERRORS = 20;
 
 /**
