@@ -136,7 +136,15 @@ export function createFindingRepo(db: Db) {
     resolveUnseenIn(
       run: number,
       now: string,
-      scope: { all?: boolean; rules: readonly string[]; items: readonly string[]; keep: readonly string[]; seen: ReadonlySet<string> },
+      scope: {
+        all?: boolean;
+        rules: readonly string[];
+        items: readonly string[];
+        keep: readonly string[];
+        seen: ReadonlySet<string>;
+        /** Rules whose findings about non-item subjects are all re-derived (e.g. rule errors of aggregates). */
+        subjectsOf?: readonly string[];
+      },
     ): string[] {
       const lastSeen = lastEvaluation();
       const ids = (
@@ -146,10 +154,17 @@ export function createFindingRepo(db: Db) {
              WHERE state IN ('open','snoozed','waived')
                AND rule_id NOT IN (SELECT value FROM json_each(@keep))
                AND (@all = 1 OR rule_id IN (SELECT value FROM json_each(@rules))
-                    OR (subject_kind = 'item' AND subject_key IN (SELECT value FROM json_each(@items))))`,
+                    OR (subject_kind = 'item' AND subject_key IN (SELECT value FROM json_each(@items)))
+                    OR (subject_kind != 'item' AND rule_id IN (SELECT value FROM json_each(@subjectsOf))))`,
           )
           .pluck()
-          .all({ all: scope.all ? 1 : 0, rules: JSON.stringify(scope.rules), items: JSON.stringify(scope.items), keep: JSON.stringify(scope.keep) }) as string[]
+          .all({
+            all: scope.all ? 1 : 0,
+            rules: JSON.stringify(scope.rules),
+            items: JSON.stringify(scope.items),
+            keep: JSON.stringify(scope.keep),
+            subjectsOf: JSON.stringify(scope.subjectsOf ?? []),
+          }) as string[]
       ).filter((id) => !scope.seen.has(id));
       for (const id of ids) {
         resolveSeen.run({ id, now, run, lastSeen });
