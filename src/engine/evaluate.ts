@@ -358,7 +358,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   const resolved = dry ? 0 : store.transaction(() => {
     const returned = store.findings.expireParked(nowIso, runId);
     for (const id of returned) state.recorded.delete(id);
-    const gone = store.findings.resolveUnseenIn(runId, nowIso, { all: !incremental, rules: aggregateRules, items: evaluated, keep: [...aborted], seen });
+    const gone = store.findings.resolveUnseenIn(runId, nowIso, { all: !incremental, rules: aggregateRules, items: evaluated, keep: [...aborted], seen, subjectsOf: [RULE_ERROR_ID] });
     for (const id of gone) state.recorded.delete(id);
     const n = gone.length;
     store.findings.markEvaluated(nowIso);
