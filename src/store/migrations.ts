@@ -148,12 +148,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    name: 'incremental rule evaluation: change indexes on items, findings by rule, engine state',
+    name: 'indexes for incremental rule evaluation: items synced or removed since a mark',
     sql: `
       CREATE INDEX work_items_synced_at ON work_items (synced_at);
       CREATE INDEX work_items_removed_at ON work_items (removed_at) WHERE removed_at IS NOT NULL;
-      CREATE INDEX findings_rule ON findings (rule_id, state);
-      CREATE TABLE engine_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+  // Versions 4 (slack) and 5 (KPI snapshots) come from other branches; keep this one after them.
+  {
+    version: 6,
+    name: 'rule engine: findings by rule, and the time of the last evaluation (lastSeenAt of untouched findings)',
+    sql: `
+      -- IF NOT EXISTS: databases made by an interim build of this branch already have both.
+      CREATE INDEX IF NOT EXISTS findings_rule ON findings (rule_id, state);
+      CREATE TABLE IF NOT EXISTS engine_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
 ];
