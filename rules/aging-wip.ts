@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { itemRef, percentile, refSubject, round1, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
+import { groupBy, itemRef, percentile, refSubject, round1, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
 import { DAY_MS } from '../src/util/clock.ts';
 
 type Fact = { done: true; team: string; resolved: number; cycleDays: number } | { done: false; team: string; started: number; ref: ItemRef };
@@ -36,13 +36,8 @@ export const rule = defineRule({
       },
       done(facts) {
         const since = ctx.now.getTime() - ctx.options.windowDays * DAY_MS;
-        const cycles = new Map<string, number[]>();
-        for (const f of facts.values()) {
-          if (!f.done || f.resolved < since) continue;
-          const list = cycles.get(f.team);
-          if (list) list.push(f.cycleDays);
-          else cycles.set(f.team, [f.cycleDays]);
-        }
+        const recent = [...facts.values()].filter((f) => f.done && f.resolved >= since) as Array<Extract<Fact, { done: true }>>;
+        const cycles = new Map([...groupBy(recent, (f) => f.team)].map(([team, list]) => [team, list.map((f) => f.cycleDays)]));
         const limits = new Map<string, number>();
         for (const [team, list] of cycles) if (list.length >= ctx.options.minSamples) limits.set(team, percentile(list, ctx.options.percentile));
         for (const f of facts.values()) {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { fieldText, itemRef, refSubject, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
+import { fieldText, groupBy, itemRef, refSubject, typeCategoriesOption } from '../src/engine/helpers.ts';
 
-type Fact = { kind: 'done'; ref: ItemRef; unresolved: boolean } | { kind: 'open-child'; parent: string; nativeKey: string };
+/** Kept for every done item and open child: small; the few reported items are looked up. */
+type Fact = { kind: 'done'; unresolved: boolean } | { kind: 'open-child'; parent: string; nativeKey: string };
 
 export const rule = defineRule({
   meta: {
@@ -27,32 +28,33 @@ export const rule = defineRule({
         if (item.statusCategory === 'done') {
           if (!ctx.options.types.includes(item.typeCategory)) return undefined;
           const unresolved = item.resolvedAt === null || (ctx.options.resolutionFields.length > 0 && fieldText(item, ctx.options.resolutionFields) === null);
-          return { kind: 'done', ref: itemRef(item), unresolved };
+          return { kind: 'done', unresolved };
         }
         return item.parentKey === null ? undefined : { kind: 'open-child', parent: item.parentKey, nativeKey: item.nativeKey };
       },
       done(facts) {
-        const openChildren = new Map<string, string[]>();
-        for (const f of facts.values()) {
-          if (f.kind !== 'open-child') continue;
-          const list = openChildren.get(f.parent);
-          if (list) list.push(f.nativeKey);
-          else openChildren.set(f.parent, [f.nativeKey]);
-        }
-        for (const f of facts.values()) {
+        const openChildren = groupBy(
+          [...facts.values()].filter((f) => f.kind === 'open-child'),
+          (f) => f.parent,
+        );
+        for (const [key, f] of facts) {
           if (f.kind !== 'done') continue;
-          const children = openChildren.get(f.ref.key)?.sort() ?? [];
-          const data = { key: f.ref.nativeKey, title: f.ref.title };
+          const children = (openChildren.get(key) ?? []).map((c) => c.nativeKey).sort();
+          if (children.length === 0 && !f.unresolved) continue;
+          const item = ctx.lookup.item(key);
+          if (!item) continue;
+          const ref = itemRef(item);
+          const data = { key: ref.nativeKey, title: ref.title };
           if (children.length > 0) {
             ctx.report({
               messageId: 'children',
-              subject: refSubject(f.ref),
-              owner: f.ref.assignee,
+              subject: refSubject(ref),
+              owner: ref.assignee,
               data: { ...data, count: children.length, children: children.join(', ') },
               evidence: { openChildren: children, unresolved: f.unresolved },
             });
           } else if (f.unresolved) {
-            ctx.report({ messageId: 'unresolved', subject: refSubject(f.ref), owner: f.ref.assignee, data, evidence: { resolvedAt: null, resolutionFields: ctx.options.resolutionFields } });
+            ctx.report({ messageId: 'unresolved', subject: refSubject(ref), owner: ref.assignee, data, evidence: { resolvedAt: null, resolutionFields: ctx.options.resolutionFields } });
           }
         }
       },

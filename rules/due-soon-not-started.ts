@@ -18,6 +18,7 @@ export const rule = defineRule({
   },
   create(ctx) {
     const today = localDate(ctx.now, ctx.timezone);
+    const tomorrow = nextLocalMidnight(ctx.now, ctx.timezone);
     return {
       item(item) {
         if (item.dueDate === null || item.statusCategory !== 'todo' || !ctx.options.types.includes(item.typeCategory)) return;
@@ -27,7 +28,7 @@ export const rule = defineRule({
           ctx.recheckAt(localMidnight(addDays(item.dueDate, -ctx.options.days), ctx.timezone));
           return;
         }
-        ctx.recheckAt(nextLocalMidnight(ctx.now, ctx.timezone));
+        ctx.recheckAt(tomorrow);
         ctx.report({
           messageId: 'soon',
           subject: item,

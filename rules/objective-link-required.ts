@@ -24,19 +24,22 @@ export const rule = defineRule({
     return {
       collect(item): Fact | undefined {
         if (objectives.length === 0) return undefined;
-        // Epics and features are the usual carriers of alignment: remember them for the ancestor walk.
-        if (item.typeCategory === 'epic' || item.typeCategory === 'feature') {
-          return { kind: 'ancestor', objective: directObjective(objectives, item), next: ancestorKeys(item) };
+        const objective = directObjective(objectives, item);
+        const checked = ctx.options.types.includes(item.typeCategory) && ctx.options.statusCategories.includes(item.statusCategory);
+        if (checked && objective === null) return { kind: 'check', ref: itemRef(item), parentKey: item.parentKey, epicKey: item.epicKey };
+        // Anything that can be a parent is remembered for the ancestor walk, as a few bytes rather than
+        // an item read back from the store every run.
+        if (item.typeCategory === 'epic' || item.typeCategory === 'feature' || item.typeCategory === 'story' || item.typeCategory === 'other') {
+          return { kind: 'ancestor', objective, next: ancestorKeys(item) };
         }
-        if (!ctx.options.types.includes(item.typeCategory) || !ctx.options.statusCategories.includes(item.statusCategory)) return undefined;
-        if (directObjective(objectives, item) !== null) return undefined;
-        return { kind: 'check', ref: itemRef(item), parentKey: item.parentKey, epicKey: item.epicKey };
+        return undefined;
       },
       done(facts) {
         const looked = new Map<string, { objective: string | null; next: string[] } | undefined>();
         const ancestor = (key: string): { objective: string | null; next: string[] } | undefined => {
           const fact = facts.get(key);
           if (fact?.kind === 'ancestor') return fact;
+          if (fact?.kind === 'check') return { objective: null, next: ancestorKeys(fact) };
           if (!looked.has(key)) {
             const item = ctx.lookup.item(key);
             looked.set(key, item ? { objective: directObjective(objectives, item), next: ancestorKeys(item) } : undefined);

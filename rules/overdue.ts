@@ -17,11 +17,12 @@ export const rule = defineRule({
   },
   create(ctx) {
     const today = localDate(ctx.now, ctx.timezone);
+    const tomorrow = nextLocalMidnight(ctx.now, ctx.timezone);
     return {
       item(item) {
         if (item.dueDate === null || item.statusCategory === 'done') return;
         const days = daysBetweenDates(item.dueDate, today);
-        ctx.recheckAt(days <= ctx.options.graceDays ? localMidnight(addDays(item.dueDate, ctx.options.graceDays + 1), ctx.timezone) : nextLocalMidnight(ctx.now, ctx.timezone));
+        ctx.recheckAt(days <= ctx.options.graceDays ? localMidnight(addDays(item.dueDate, ctx.options.graceDays + 1), ctx.timezone) : tomorrow);
         if (days <= ctx.options.graceDays) return;
         ctx.report({
           messageId: 'overdue',

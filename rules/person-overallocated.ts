@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { personKey, typeCategoriesOption } from '../src/engine/helpers.ts';
+import { groupBy, personKey, typeCategoriesOption } from '../src/engine/helpers.ts';
 import type { Person } from '../src/model/work-item.ts';
 
 interface Load {
@@ -9,6 +9,7 @@ interface Load {
   project: string;
   points: number;
   source: string;
+  url: string;
 }
 
 export const rule = defineRule({
@@ -32,28 +33,22 @@ export const rule = defineRule({
         if (item.assignee === null || item.statusCategory === 'done' || !ctx.options.types.includes(item.typeCategory)) return undefined;
         const committed = item.statusCategory === 'in_progress' || item.sprint?.state === 'active';
         if (!committed) return undefined;
-        return { person: item.assignee, nativeKey: item.nativeKey, project: item.project, points: item.estimate ?? 0, source: item.source };
+        return { person: item.assignee, nativeKey: item.nativeKey, project: item.project, points: item.estimate ?? 0, source: item.source, url: item.url };
       },
       done(facts) {
-        const byPerson = new Map<string, Load[]>();
-        for (const load of facts.values()) {
-          const key = personKey(load.person);
-          const list = byPerson.get(key);
-          if (list) list.push(load);
-          else byPerson.set(key, [load]);
-        }
-        for (const [key, loads] of byPerson) {
+        for (const [key, loads] of groupBy(facts.values(), (load) => personKey(load.person))) {
           const points = loads.reduce((s, l) => s + l.points, 0);
           if (points <= ctx.options.maxPoints && loads.length <= ctx.options.maxItems) continue;
           const projects = [...new Set(loads.map((l) => l.project))].sort();
           const sources = [...new Set(loads.map((l) => l.source))].sort();
           const person = loads.find((l) => l.person.email)?.person ?? loads[0]!.person;
+          loads.sort((a, b) => a.nativeKey.localeCompare(b.nativeKey));
           ctx.report({
             messageId: 'over',
             subject: { kind: 'person', key, url: null, project: projects.join(', ') },
             owner: person,
             data: { name: person.name, points, items: loads.length, projects: projects.join(', '), maxPoints: ctx.options.maxPoints, maxItems: ctx.options.maxItems },
-            evidence: { points, items: loads.length, maxPoints: ctx.options.maxPoints, maxItems: ctx.options.maxItems, projects, sources, keys: loads.map((l) => l.nativeKey).sort() },
+            evidence: { points, items: loads.length, maxPoints: ctx.options.maxPoints, maxItems: ctx.options.maxItems, projects, sources, keys: loads.map((l) => l.nativeKey), urls: loads.map((l) => l.url) },
           });
         }
       },

@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { round1, sprintKeyOf, typeCategoriesOption } from '../src/engine/helpers.ts';
+import { activeSprintEntry, groupBy, round1, sprintChanges, typeCategoriesOption, type SprintEntry } from '../src/engine/helpers.ts';
 import type { WorkItem } from '../src/model/work-item.ts';
 
-interface Entry {
-  sprintKey: string;
-  sprint: string;
-  source: string;
-  project: string;
-  team: string | null;
-  nativeKey: string;
+interface Entry extends SprintEntry {
   points: number;
   added: boolean;
 }
@@ -18,10 +12,8 @@ interface Entry {
 export function joinedSprintAt(item: WorkItem): string | null {
   if (!item.sprint) return null;
   let at: string | null = null;
-  for (const change of item.history) {
-    if (!/^(sprint|iteration|system\.iterationpath)$/i.test(change.field)) continue;
-    const names = (change.to ?? '').split(',').map((n) => n.trim());
-    if (names.includes(item.sprint.name) && (at === null || change.at > at)) at = change.at;
+  for (const change of sprintChanges(item)) {
+    if (change.sprints.includes(item.sprint.name) && (at === null || change.at > at)) at = change.at;
   }
   return at;
 }
@@ -45,30 +37,18 @@ export const rule = defineRule({
   create(ctx) {
     return {
       collect(item): Entry | undefined {
-        const key = sprintKeyOf(item);
-        if (key === null || item.sprint?.state !== 'active' || item.sprint.startDate === null) return undefined;
-        if (!ctx.options.types.includes(item.typeCategory)) return undefined;
+        const entry = activeSprintEntry(item);
+        if (!entry || !item.sprint?.startDate || !ctx.options.types.includes(item.typeCategory)) return undefined;
         const joined = joinedSprintAt(item);
         const cutoff = Date.parse(item.sprint.startDate) + ctx.options.graceHours * 3_600_000;
         return {
-          sprintKey: key,
-          sprint: item.sprint.name,
-          source: item.source,
-          project: item.project,
-          team: item.team,
-          nativeKey: item.nativeKey,
+          ...entry,
           points: ctx.options.measure === 'items' ? 1 : (item.estimate ?? 0),
           added: joined !== null && Date.parse(joined) > cutoff,
         };
       },
       done(facts) {
-        const bySprint = new Map<string, Entry[]>();
-        for (const e of facts.values()) {
-          const list = bySprint.get(e.sprintKey);
-          if (list) list.push(e);
-          else bySprint.set(e.sprintKey, [e]);
-        }
-        for (const [key, entries] of bySprint) {
+        for (const [key, entries] of groupBy(facts.values(), (e) => e.sprintKey)) {
           const added = entries.filter((e) => e.added);
           if (added.length === 0) continue;
           const addedPoints = round1(added.reduce((s, e) => s + e.points, 0));

@@ -1,18 +1,15 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { itemData, typeCategoriesOption } from '../src/engine/helpers.ts';
+import { itemData, sprintChanges, typeCategoriesOption } from '../src/engine/helpers.ts';
 import type { WorkItem } from '../src/model/work-item.ts';
 
 /** The sprints an item has been planned into, oldest first, from its sprint history and current sprint. */
 export function sprintsOf(item: WorkItem): string[] {
   const seen: string[] = [];
-  const add = (name: string | null): void => {
-    for (const part of (name ?? '').split(',')) {
-      const n = part.trim();
-      if (n !== '' && !seen.includes(n)) seen.push(n);
-    }
+  const add = (name: string): void => {
+    if (!seen.includes(name)) seen.push(name);
   };
-  for (const change of item.history) if (/^(sprint|iteration|system\.iterationpath)$/i.test(change.field)) add(change.to);
+  for (const change of sprintChanges(item)) for (const name of change.sprints) add(name);
   if (item.sprint) add(item.sprint.name);
   return seen;
 }

@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { sprintKeyOf, typeCategoriesOption } from '../src/engine/helpers.ts';
+import { activeSprintEntry, groupBy, typeCategoriesOption, type SprintEntry } from '../src/engine/helpers.ts';
 
-interface Entry {
-  sprintKey: string;
-  sprint: string;
-  source: string;
-  project: string;
-  team: string | null;
-  nativeKey: string;
+interface Entry extends SprintEntry {
   estimated: boolean;
   assigned: boolean;
 }
@@ -30,28 +24,12 @@ export const rule = defineRule({
   create(ctx) {
     return {
       collect(item): Entry | undefined {
-        const key = sprintKeyOf(item);
-        if (key === null || item.sprint?.state !== 'active' || item.statusCategory === 'done') return undefined;
-        if (!ctx.options.types.includes(item.typeCategory)) return undefined;
-        return {
-          sprintKey: key,
-          sprint: item.sprint.name,
-          source: item.source,
-          project: item.project,
-          team: item.team,
-          nativeKey: item.nativeKey,
-          estimated: item.estimate !== null,
-          assigned: item.assignee !== null,
-        };
+        const entry = activeSprintEntry(item);
+        if (!entry || item.statusCategory === 'done' || !ctx.options.types.includes(item.typeCategory)) return undefined;
+        return { ...entry, estimated: item.estimate !== null, assigned: item.assignee !== null };
       },
       done(facts) {
-        const bySprint = new Map<string, Entry[]>();
-        for (const e of facts.values()) {
-          const list = bySprint.get(e.sprintKey);
-          if (list) list.push(e);
-          else bySprint.set(e.sprintKey, [e]);
-        }
-        for (const [key, entries] of bySprint) {
+        for (const [key, entries] of groupBy(facts.values(), (e) => e.sprintKey)) {
           const unestimated = entries.filter((e) => !e.estimated).map((e) => e.nativeKey).sort();
           const unassigned = ctx.options.requireAssignee ? entries.filter((e) => !e.assigned).map((e) => e.nativeKey).sort() : [];
           if (unestimated.length === 0 && unassigned.length === 0) continue;

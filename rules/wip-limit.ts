@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { itemRef, personKey, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
+import { groupBy, itemRef, personKey, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
 
 export const rule = defineRule({
   meta: {
@@ -30,12 +30,9 @@ export const rule = defineRule({
         return itemRef(item);
       },
       done(facts) {
-        const byPerson = new Map<string, ItemRef[]>();
-        const byStatus = new Map<string, ItemRef[]>();
-        for (const ref of facts.values()) {
-          if (ref.assignee) push(byPerson, personKey(ref.assignee), ref);
-          if (Object.hasOwn(ctx.options.perStatus, ref.status)) push(byStatus, `${ref.source}:${ref.project}:${ref.status}`, ref);
-        }
+        const refs = [...facts.values()];
+        const byPerson = groupBy(refs.filter((r) => r.assignee !== null), (r) => personKey(r.assignee!));
+        const byStatus = groupBy(refs.filter((r) => Object.hasOwn(ctx.options.perStatus, r.status)), (r) => `${r.source}:${r.project}:${r.status}`);
         for (const [key, items] of byPerson) {
           const wip = items.length;
           if (wip <= ctx.options.perPerson) continue;
@@ -72,12 +69,6 @@ export const rule = defineRule({
     };
   },
 });
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 /** A person working across projects is reported under all of them, comma-separated. */
 function distinct(values: string[]): string {

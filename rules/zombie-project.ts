@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
 import { DAY_MS } from '../src/util/clock.ts';
 
-/** [source, project, resolved epoch ms or 0 while open, url]. */
-type Fact = [string, string, number, string];
+/** [source, project, resolved epoch ms or 0 while open]: kept for every item, so kept small. */
+type Fact = [string, string, number];
 
 export const rule = defineRule({
   meta: {
@@ -24,7 +24,7 @@ export const rule = defineRule({
       collect(item): Fact | undefined {
         if (item.typeCategory === 'epic') return undefined;
         const resolved = item.statusCategory === 'done' ? Date.parse(item.resolvedAt ?? item.updatedAt) : 0;
-        return [item.source, item.project, resolved, item.url];
+        return [item.source, item.project, resolved];
       },
       done(facts) {
         const projects = new Map<string, { source: string; project: string; open: number; last: number }>();

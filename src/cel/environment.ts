@@ -10,6 +10,7 @@ import { DAY_MS } from '../util/clock.ts';
  */
 
 const TS = 'google.protobuf.Timestamp';
+const QUARTER_HOUR_MS = 15 * 60_000;
 
 /** The item as CEL sees it (checked by the typed environment). */
 const ITEM_SCHEMA = {
@@ -83,7 +84,22 @@ export interface CelEnvironments {
 export function createCelEnvironments(): CelEnvironments {
   const day: CelDay = { today: 0, offsetMs: 0, format: dateFormat('UTC') };
   // Each instant's own local date, so daylight-saving changes between then and now do not shift it.
-  const localDay = (ms: number): number => Math.round(Date.parse(`${day.format.format(ms)}T00:00:00Z`) / DAY_MS);
+  // Zone offsets change only on quarter hours: one formatter call per quarter hour seen is enough.
+  const days = new Map<number, number>();
+  let daysFormat: Intl.DateTimeFormat | null = null;
+  const localDay = (ms: number): number => {
+    if (day.format !== daysFormat || days.size > 100_000) {
+      days.clear();
+      daysFormat = day.format;
+    }
+    const bucket = Math.floor(ms / QUARTER_HOUR_MS);
+    let n = days.get(bucket);
+    if (n === undefined) {
+      n = Math.round(Date.parse(`${day.format.format(bucket * QUARTER_HOUR_MS)}T00:00:00Z`) / DAY_MS);
+      days.set(bucket, n);
+    }
+    return n;
+  };
   const daysSince = (t: Date): bigint => BigInt(localDay(day.today) - localDay(t.getTime()));
   const daysUntil = (t: Date): bigint => BigInt(localDay(t.getTime()) - localDay(day.today));
   const register = (env: Environment): Environment =>

@@ -6,6 +6,7 @@ import { builtInPresets } from '../../rules/presets/api.ts';
 import { CustomRuleSchema } from '../cel/custom-rule.ts';
 import type { SourceConfigBase } from '../model/connector.ts';
 import { TYPE_CATEGORIES } from '../model/work-item.ts';
+import { RULE_SCOPES } from '../model/finding.ts';
 import { LOG_LEVELS } from '../util/log.ts';
 import { suggest } from './suggest.ts';
 import { AlignmentSettings, Objective, Theme, checkAlignment } from '../alignment/config.ts';
@@ -237,6 +238,19 @@ export const ConfigSchema = z
       .superRefine((rules, ctx) => checkUnique(rules.map((r) => r.id), [], 'custom rule id', ctx))
       .default([])
       .describe('rules written in CEL over the WorkItem shape'),
+    waivers: z
+      .array(
+        z.strictObject({
+          rule: z.string().min(1),
+          subject: z.string().min(1).describe('item key as stored (demo:PAY-12), person email, or sprint/project key'),
+          kind: z.enum(RULE_SCOPES).default('item'),
+          reason: z.string().min(3).describe('why the exception is accepted'),
+          by: z.string().min(1).describe('who agreed to it'),
+          until: z.iso.date().optional().describe('last day it holds'),
+        }),
+      )
+      .default([])
+      .describe('accepted exceptions: the finding stays waived (audited) until the date or until its condition changes'),
     objectives: z
       .array(Objective)
       .superRefine((objectives, ctx) => checkUnique(objectives.map((o) => o.id), [], 'objective id', ctx))
@@ -285,6 +299,14 @@ function checkRuleReferences(config: unknown, ctx: z.RefinementCtx): void {
   if (Array.isArray(config['overrides'])) {
     config['overrides'].forEach((o, i) => {
       if (isRecord(o) && isRecord(o['rules'])) checkRules(o['rules'], ['overrides', i, 'rules'], customIds, ctx);
+    });
+  }
+  if (Array.isArray(config['waivers'])) {
+    const ids = [...builtInIds, ...customIds, 'rule-error'];
+    config['waivers'].forEach((w, i) => {
+      if (!isRecord(w) || typeof w['rule'] !== 'string' || ids.includes(w['rule'])) return;
+      const guess = suggest(w['rule'], ids);
+      ctx.addIssue({ code: 'custom', path: ['waivers', i, 'rule'], message: `unknown rule "${w['rule']}"${guess ? ` (did you mean "${guess}"?)` : ''}` });
     });
   }
   const presetIds = [...builtInPresets.keys()];

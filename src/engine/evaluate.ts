@@ -10,6 +10,7 @@ import { RuleAbort, isAggregate, type AnyRule, type PortfolioLookup, type RuleRe
 import { compileRulePlan, itemSubject, type EffectiveRule, type RuleOverride, type RulePlan, type RuleSettings } from './rule-config.ts';
 import { classify, type TypeMappingEntry } from './type-mapping.ts';
 import type { ObjectiveSpec } from './objective-match.ts';
+import { applyConfigWaivers, type ConfigWaiver } from './waivers.ts';
 import { builtInPresets } from '../../rules/presets/api.ts';
 
 export interface EvaluateOptions {
@@ -22,6 +23,8 @@ export interface EvaluateOptions {
   overrides?: readonly RuleOverride[];
   typeMapping?: readonly TypeMappingEntry[];
   objectives?: readonly ObjectiveSpec[];
+  /** Accepted exceptions from the config (`waivers:`). */
+  waivers?: readonly ConfigWaiver[];
   clock: Clock;
   timezone: string;
   log: Logger;
@@ -35,6 +38,11 @@ export interface EvaluateOptions {
   state?: EvaluatorState;
   /** Ignore `state` and evaluate everything (it is rebuilt). */
   full?: boolean;
+  /**
+   * Dry run: every finding goes here instead of the store; nothing is recorded, resolved or waived
+   * (for `check --diff`). Implies a full run without state.
+   */
+  collect?: (finding: ReportedFinding) => void;
 }
 
 export interface EvaluationSummary {
@@ -61,10 +69,14 @@ export interface EvaluatorState {
   facts: Map<string, Map<string, unknown>>;
   /** Earliest instant (epoch ms) an unchanged item's verdict may change. */
   recheck: Map<string, number>;
+  /** Items aggregate rules looked up (dependency targets, ancestors); dropped when they change. */
+  lookups: Map<string, WorkItem | null>;
+  /** What was last written for each aggregate finding, so an unchanged one costs no database read. */
+  recorded: Map<string, string>;
 }
 
 export function createEvaluatorState(): EvaluatorState {
-  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new Map(), recheck: new Map() };
+  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new Map(), recheck: new Map(), lookups: new Map(), recorded: new Map() };
 }
 
 /** The pseudo-rule under which failures of a rule on a subject are reported. */
@@ -72,6 +84,8 @@ export const RULE_ERROR_ID = 'rule-error';
 
 const FLUSH_EVERY = 5000;
 const NO_MAPPING: readonly TypeMappingEntry[] = [];
+/** Looked-up items kept between runs; beyond this the cache starts over. */
+const MAX_LOOKUPS = 50_000;
 const MAX_LOGGED_ERRORS = 20;
 
 /**
@@ -85,12 +99,14 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   const now = clock.now();
   const nowMs = now.getTime();
   const nowIso = now.toISOString();
-  const runId = options.runId ?? store.startRun('check', nowIso);
+  const dry = options.collect;
+  const runId = dry ? 0 : (options.runId ?? store.startRun('check', nowIso));
   const plan = options.plan ?? compileRulePlan(options.library ?? [], { rules: options.rules, overrides: options.overrides }, builtInPresets);
   const typeMapping = options.typeMapping ?? NO_MAPPING;
 
-  const state = options.state ?? createEvaluatorState();
+  const state = (dry ? undefined : options.state) ?? createEvaluatorState();
   const incremental =
+    !dry &&
     options.state !== undefined &&
     !options.full &&
     state.plan === plan &&
@@ -100,10 +116,24 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   if (!incremental) {
     state.facts = new Map();
     state.recheck = new Map();
+    state.lookups = new Map();
+    state.recorded = new Map();
   }
   const mark = store.items.changeMark();
 
-  const lookup: PortfolioLookup = { item: (key) => store.items.get(key), sprint: (key) => store.items.sprint(key) };
+  const lookup: PortfolioLookup = {
+    item: (key) => {
+      let found = state.lookups.get(key);
+      if (found === undefined) {
+        if (state.lookups.size >= MAX_LOOKUPS) state.lookups.clear();
+        found = store.items.get(key) ?? null;
+        state.lookups.set(key, found);
+      }
+      return found ?? undefined;
+    },
+    sprint: (key) => store.items.sprint(key),
+  };
+  const seen = new Set<string>();
   const tally: RecordTally = { opened: 0, reopened: 0, ongoing: 0 };
   const byRule: Record<string, number> = {};
   const aborted = new Set<string>();
@@ -118,13 +148,37 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     if (buffer.size === 0) return;
     const batch = [...buffer.values()];
     buffer = new Map();
-    const t = store.transaction(() => store.findings.record(batch, runId, nowIso));
+    if (dry) {
+      for (const f of batch) dry(f);
+      return;
+    }
+    // Aggregate findings come back every run: those written unchanged last time are skipped.
+    const toRecord: ReportedFinding[] = [];
+    const written = new Map<string, string>();
+    for (const f of batch) {
+      if (!fromAggregate.has(f.id)) {
+        toRecord.push(f);
+        continue;
+      }
+      const signature = JSON.stringify(f);
+      if (state.recorded.get(f.id) === signature) {
+        tally.ongoing++;
+        continue;
+      }
+      toRecord.push(f);
+      written.set(f.id, signature);
+    }
+    const t = store.transaction(() => store.findings.record(toRecord, runId, nowIso));
+    for (const [id, signature] of written) state.recorded.set(id, signature);
     tally.opened += t.opened;
     tally.reopened += t.reopened;
     tally.ongoing += t.ongoing;
   };
 
+  const fromAggregate = new Set<string>();
   const add = (finding: ReportedFinding): void => {
+    seen.add(finding.id);
+    if (phase === 'aggregate') fromAggregate.add(finding.id);
     const prior = buffer.get(finding.id);
     if (prior && SEVERITY_RANK[prior.severity] >= SEVERITY_RANK[finding.severity]) return;
     if (!prior) byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
@@ -197,27 +251,43 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   const forget = (key: string): void => {
     for (const facts of state.facts.values()) facts.delete(key);
     state.recheck.delete(key);
+    state.lookups.delete(key);
+  };
+
+  /** Per distinct configuration: the enabled visitors and their fact maps, resolved once. */
+  const byVariant = new Map<EffectiveRule[], Array<{ live: Live; facts: Map<string, unknown> | null }>>();
+  const livesFor = (variant: EffectiveRule[]) => {
+    let lives = byVariant.get(variant);
+    if (lives) return lives;
+    lives = [];
+    for (const eff of variant) {
+      const live = liveFor(eff);
+      if (!live) continue;
+      let facts: Map<string, unknown> | null = null;
+      if (live.visitor.collect) {
+        facts = state.facts.get(eff.signature) ?? new Map();
+        state.facts.set(eff.signature, facts);
+      }
+      lives.push({ live, facts });
+    }
+    byVariant.set(variant, lives);
+    return lives;
   };
 
   const visitItem = (raw: WorkItem): void => {
     const { item, classes } = classify(typeMapping, raw);
     current = item.key;
-    for (const eff of plan.forSubject(itemSubject(item, classes))) {
-      const live = liveFor(eff);
-      if (!live) continue;
+    for (const { live, facts } of livesFor(plan.forSubject(itemSubject(item, classes)))) {
       const { visitor } = live;
+      if (aborted.size > 0 && aborted.has(live.eff.rule.meta.id)) continue;
       try {
         if (visitor.item) visitor.item(item, classes);
-        if (visitor.collect) {
-          const fact = visitor.collect(item);
-          if (fact !== undefined) {
-            let facts = state.facts.get(eff.signature);
-            if (!facts) state.facts.set(eff.signature, (facts = new Map()));
-            facts.set(item.key, fact);
-          }
+        if (facts !== null) {
+          const fact = visitor.collect!(item);
+          if (fact !== undefined) facts.set(item.key, fact);
         }
       } catch (err) {
-        fail(eff.rule, { kind: 'item', key: item.key, url: item.url, source: item.source, project: item.project, team: item.team }, err);
+        fail(live.eff.rule, { kind: 'item', key: item.key, url: item.url, source: item.source, project: item.project, team: item.team }, err);
       }
     }
     current = null;
@@ -285,15 +355,17 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   flush();
 
   const aggregateRules = [...new Set([...visitors.values()].filter((l) => l.aggregate).map((l) => l.eff.rule.meta.id))];
-  const resolved = store.transaction(() =>
-    store.findings.resolveUnseenIn(runId, nowIso, {
-      all: !incremental,
-      rules: aggregateRules,
-      items: evaluated,
-      keep: [...aborted],
-    }),
-  );
-  Object.assign(state, { plan, typeMapping, timezone: options.timezone, mark });
+  const resolved = dry ? 0 : store.transaction(() => {
+    const returned = store.findings.expireParked(nowIso, runId);
+    for (const id of returned) state.recorded.delete(id);
+    const gone = store.findings.resolveUnseenIn(runId, nowIso, { all: !incremental, rules: aggregateRules, items: evaluated, keep: [...aborted], seen, subjectsOf: [RULE_ERROR_ID] });
+    for (const id of gone) state.recorded.delete(id);
+    const n = gone.length;
+    store.findings.markEvaluated(nowIso);
+    if (options.waivers) applyConfigWaivers(store, options.waivers, nowIso);
+    return n;
+  });
+  if (!dry) Object.assign(state, { plan, typeMapping, timezone: options.timezone, mark });
 
   const enabled = new Set<string>();
   for (const live of visitors.values()) enabled.add(live.eff.rule.meta.id);
@@ -308,7 +380,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     ruleErrors,
     seconds: (performance.now() - started) / 1000,
   };
-  if (options.runId === undefined) store.finishRun(runId, clock.now().toISOString(), true, summary);
+  if (options.runId === undefined && !dry) store.finishRun(runId, clock.now().toISOString(), true, summary);
   return summary;
 }
 

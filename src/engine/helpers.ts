@@ -28,9 +28,16 @@ export function wholeDaysSince(instant: string, now: Date): number {
   return Math.floor((now.getTime() - Date.parse(instant)) / DAY_MS);
 }
 
+// Building an Intl formatter costs far more than using one: rules ask per item, so keep them.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const partFormats = new Map<string, Intl.DateTimeFormat>();
+const midnights = new Map<string, number>();
+
 /** Today's calendar date (`YYYY-MM-DD`) in the configured timezone: due dates are local dates. */
 export function localDate(now: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let format = dateFormats.get(timezone);
+  if (!format) dateFormats.set(timezone, (format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return format.format(now);
 }
 
 export function daysBetweenDates(fromDate: string, toDate: string): number {
@@ -80,24 +87,25 @@ export function fieldText(item: WorkItem, names: readonly string[]): string | nu
 
 /** Epoch ms of 00:00 on `date` (`YYYY-MM-DD`) in `timezone`. */
 export function localMidnight(date: string, timezone: string): number {
+  const memo = `${timezone}|${date}`;
+  const known = midnights.get(memo);
+  if (known !== undefined) return known;
+  if (midnights.size > 10_000) midnights.clear();
   const utc = Date.parse(`${date}T00:00:00Z`);
   // The zone's offset at that instant, found by formatting it there; a second pass settles DST edges.
   let guess = utc;
   for (let i = 0; i < 2; i++) guess = utc - offsetMs(guess, timezone);
+  midnights.set(memo, guess);
   return guess;
 }
 
 function offsetMs(instant: number, timezone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
+  let format = partFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    partFormats.set(timezone, format);
+  }
+  const parts = format.formatToParts(new Date(instant));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return asUtc - Math.floor(instant / 1000) * 1000;
@@ -160,4 +168,43 @@ export function sprintKeyOf(item: WorkItem): string | null {
 
 export function round1(n: number): number {
   return Math.round(n * 10) / 10;
+}
+
+/** Values grouped by a key, in first-seen order. */
+export function groupBy<T, K>(values: Iterable<T>, keyOf: (value: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const value of values) {
+    const key = keyOf(value);
+    const list = groups.get(key);
+    if (list) list.push(value);
+    else groups.set(key, [value]);
+  }
+  return groups;
+}
+
+/** Sprint memberships recorded in an item's history: when, and which sprint names (Jira lists several). */
+export function sprintChanges(item: WorkItem): Array<{ at: string; sprints: string[] }> {
+  const out: Array<{ at: string; sprints: string[] }> = [];
+  for (const change of item.history) {
+    if (!/^(sprint|iteration|system\.iterationpath)$/i.test(change.field)) continue;
+    out.push({ at: change.at, sprints: (change.to ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '') });
+  }
+  return out;
+}
+
+/** What sprint-level aggregate rules keep of an item in an active sprint. */
+export interface SprintEntry {
+  sprintKey: string;
+  sprint: string;
+  source: string;
+  project: string;
+  team: string | null;
+  nativeKey: string;
+}
+
+/** The entry for an item in an active sprint, or undefined. */
+export function activeSprintEntry(item: WorkItem): SprintEntry | undefined {
+  const key = sprintKeyOf(item);
+  if (key === null || item.sprint?.state !== 'active') return undefined;
+  return { sprintKey: key, sprint: item.sprint.name, source: item.source, project: item.project, team: item.team, nativeKey: item.nativeKey };
 }

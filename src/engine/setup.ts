@@ -6,15 +6,17 @@ import type { ObjectiveSpec } from './objective-match.ts';
 import type { AnyRule } from './rule.ts';
 import { compileRulePlan, type RulePlan, type RuleSettings } from './rule-config.ts';
 import type { TypeMappingEntry } from './type-mapping.ts';
+import type { ConfigWaiver } from './waivers.ts';
 
 /** What `evaluate` needs from the config, compiled once per loaded config. */
 export interface RuleSetup {
   plan: RulePlan;
   typeMapping: readonly TypeMappingEntry[];
   objectives: readonly ObjectiveSpec[];
+  waivers: readonly ConfigWaiver[];
 }
 
-type RuleConfigPart = Pick<Config, 'rules' | 'overrides' | 'typeMapping' | 'custom' | 'objectives'> & Partial<Pick<Config, 'extends' | 'methodology'>>;
+type RuleConfigPart = Pick<Config, 'rules' | 'overrides' | 'typeMapping' | 'custom' | 'objectives' | 'waivers'> & Partial<Pick<Config, 'extends' | 'methodology'>>;
 
 /** Compiles presets, methodology, rules, overrides and custom CEL rules into one plan. */
 export function ruleSetup(config: RuleConfigPart, library: readonly AnyRule[] = builtInRules): RuleSetup {
@@ -27,5 +29,5 @@ export function ruleSetup(config: RuleConfigPart, library: readonly AnyRule[] = 
     builtInPresets,
     customDefaults,
   );
-  return { plan, typeMapping: config.typeMapping, objectives: config.objectives };
+  return { plan, typeMapping: config.typeMapping, objectives: config.objectives, waivers: config.waivers };
 }

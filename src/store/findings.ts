@@ -26,6 +26,7 @@ export interface FindingRow {
   id: string;
   state: FindingState;
   severity: string;
+  message: string;
   data: string;
   first_seen_at: string;
   last_seen_at: string;
@@ -37,7 +38,11 @@ const SYSTEM = 'pmo-bot';
 
 /** Findings and their audit trail; every state change writes a `finding_events` row. */
 export function createFindingRepo(db: Db) {
-  const select = db.prepare('SELECT id, state, severity, snoozed_until FROM findings WHERE id = ?');
+  const select = db.prepare('SELECT id, state, severity, snoozed_until, data, message FROM findings WHERE id = ?');
+  const getState = db.prepare("SELECT value FROM engine_state WHERE key = 'last_evaluation_at'").pluck();
+  const putState = db.prepare(
+    "INSERT INTO engine_state (key, value) VALUES ('last_evaluation_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
   const insert = db.prepare(`
     INSERT INTO findings (id, rule_id, category, severity, subject_kind, subject_key, source, project, team,
                           owner_email, state, message, data, first_seen_at, last_seen_at, resolved_at,
@@ -53,12 +58,14 @@ export function createFindingRepo(db: Db) {
   const insertEvent = db.prepare(
     'INSERT INTO finding_events (finding_id, at, type, actor, reason, data) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const unseen = db.prepare(
-    "SELECT id FROM findings WHERE state IN ('open','snoozed','waived') AND last_seen_run < ?",
-  );
-  const resolve = db.prepare(
-    "UPDATE findings SET state = 'resolved', resolved_at = ?, snoozed_until = NULL, changed_run = ? WHERE id = ?",
-  );
+  // A live finding was seen by the last evaluation that kept it live, even when no write touched it.
+  const resolveSeen = db.prepare(`
+    UPDATE findings SET state = 'resolved', resolved_at = @now, snoozed_until = NULL, changed_run = @run,
+                        last_seen_at = max(last_seen_at, coalesce(@lastSeen, last_seen_at))
+    WHERE id = @id`);
+  const lastEvaluation = (): string | null => (getState.get() as string | undefined) ?? null;
+  const withSeen = (f: Finding, lastEval: string | null): Finding =>
+    f.state !== 'resolved' && lastEval !== null && lastEval > f.lastSeenAt ? { ...f, lastSeenAt: lastEval } : f;
 
   const event = (id: string, at: string, type: FindingEventType, reason: string | null, data?: unknown, actor = SYSTEM) =>
     insertEvent.run(id, at, type, actor, reason, data === undefined ? null : JSON.stringify(data));
@@ -84,11 +91,20 @@ export function createFindingRepo(db: Db) {
           now,
           run,
         };
-        const existing = select.get(f.id) as Pick<FindingRow, 'id' | 'state' | 'severity' | 'snoozed_until'> | undefined;
+        const existing = select.get(f.id) as Pick<FindingRow, 'id' | 'state' | 'severity' | 'snoozed_until' | 'data' | 'message'> | undefined;
         if (!existing) {
           insert.run(params);
           event(f.id, now, 'opened', null, { severity: f.severity, message: f.message });
           tally.opened++;
+          continue;
+        }
+        const parked = existing.state === 'snoozed' || existing.state === 'waived';
+        const expired = parked && existing.snoozed_until !== null && existing.snoozed_until <= now;
+        // A snooze or waiver covers the finding as it was: when its condition changes it returns.
+        const changed = parked && !expired && conditionOf(existing.message) !== conditionOf(f.message);
+        if (existing.state !== 'resolved' && !expired && !changed && existing.severity === f.severity && existing.data === params.data) {
+          // Unchanged and still live: nothing to write (its lastSeenAt follows the evaluations).
+          tally.ongoing++;
           continue;
         }
         refresh.run(params);
@@ -99,25 +115,17 @@ export function createFindingRepo(db: Db) {
           setOpen.run({ id: f.id, run });
           event(f.id, now, 'reopened', null, { message: f.message });
           tally.reopened++;
-        } else if (existing.state === 'snoozed' && existing.snoozed_until !== null && existing.snoozed_until <= now) {
+        } else if (expired || changed) {
           setOpen.run({ id: f.id, run });
-          event(f.id, now, 'unsnoozed', 'snooze expired');
+          const type: FindingEventType = existing.state === 'waived' ? 'unwaived' : 'unsnoozed';
+          const why = expired ? `${existing.state === 'waived' ? 'waiver' : 'snooze'} expired` : 'its condition changed';
+          event(f.id, now, type, why, changed ? { from: existing.message, to: f.message } : undefined);
           tally.ongoing++;
         } else {
           tally.ongoing++;
         }
       }
       return tally;
-    },
-
-    /** Resolves every live finding the run did not see again (call inside a transaction). */
-    resolveUnseen(run: number, now: string): number {
-      const ids = unseen.pluck().all(run) as string[];
-      for (const id of ids) {
-        resolve.run(now, run, id);
-        event(id, now, 'resolved', 'no longer reported by its rule');
-      }
-      return ids.length;
     },
 
     /**
@@ -128,41 +136,81 @@ export function createFindingRepo(db: Db) {
     resolveUnseenIn(
       run: number,
       now: string,
-      scope: { all?: boolean; rules: readonly string[]; items: readonly string[]; keep: readonly string[] },
-    ): number {
-      const ids = db
-        .prepare(
-          `SELECT id FROM findings
-           WHERE state IN ('open','snoozed','waived') AND last_seen_run < @run
-             AND rule_id NOT IN (SELECT value FROM json_each(@keep))
-             AND (@all = 1 OR rule_id IN (SELECT value FROM json_each(@rules))
-                  OR (subject_kind = 'item' AND subject_key IN (SELECT value FROM json_each(@items))))`,
-        )
-        .pluck()
-        .all({ run, all: scope.all ? 1 : 0, rules: JSON.stringify(scope.rules), items: JSON.stringify(scope.items), keep: JSON.stringify(scope.keep) }) as string[];
+      scope: {
+        all?: boolean;
+        rules: readonly string[];
+        items: readonly string[];
+        keep: readonly string[];
+        seen: ReadonlySet<string>;
+        /** Rules whose findings about non-item subjects are all re-derived (e.g. rule errors of aggregates). */
+        subjectsOf?: readonly string[];
+      },
+    ): string[] {
+      const lastSeen = lastEvaluation();
+      const ids = (
+        db
+          .prepare(
+            `SELECT id FROM findings
+             WHERE state IN ('open','snoozed','waived')
+               AND rule_id NOT IN (SELECT value FROM json_each(@keep))
+               AND (@all = 1 OR rule_id IN (SELECT value FROM json_each(@rules))
+                    OR (subject_kind = 'item' AND subject_key IN (SELECT value FROM json_each(@items)))
+                    OR (subject_kind != 'item' AND rule_id IN (SELECT value FROM json_each(@subjectsOf))))`,
+          )
+          .pluck()
+          .all({
+            all: scope.all ? 1 : 0,
+            rules: JSON.stringify(scope.rules),
+            items: JSON.stringify(scope.items),
+            keep: JSON.stringify(scope.keep),
+            subjectsOf: JSON.stringify(scope.subjectsOf ?? []),
+          }) as string[]
+      ).filter((id) => !scope.seen.has(id));
       for (const id of ids) {
-        resolve.run(now, run, id);
+        resolveSeen.run({ id, now, run, lastSeen });
         event(id, now, 'resolved', 'no longer reported by its rule');
       }
-      return ids.length;
+      return ids;
     },
 
-    /** A person's decision on a finding (snooze, waive), with the reason kept in the audit trail. */
+    /** Opens again every snooze and waiver whose time has ended (call inside a transaction); returns their ids. */
+    expireParked(now: string, run: number): string[] {
+      const rows = db
+        .prepare("SELECT id, state FROM findings WHERE state IN ('snoozed','waived') AND snoozed_until IS NOT NULL AND snoozed_until <= ?")
+        .all(now) as Array<{ id: string; state: 'snoozed' | 'waived' }>;
+      for (const r of rows) {
+        setOpen.run({ id: r.id, run });
+        event(r.id, now, r.state === 'waived' ? 'unwaived' : 'unsnoozed', `${r.state === 'waived' ? 'waiver' : 'snooze'} expired`);
+      }
+      return rows.map((r) => r.id);
+    },
+
+    /** Records that an evaluation finished at `at`: every finding still live was seen then. */
+    markEvaluated(at: string): void {
+      putState.run(at);
+    },
+
+    /**
+     * A person's decision on a finding, with the reason kept in the audit trail: snooze until a date,
+     * waive (optionally until an expiry), or open again. `origin: 'config'` marks a waiver that
+     * comes from the `waivers:` section (it is lifted when the entry is removed).
+     */
     setState(
       id: string,
-      change: { state: 'open' | 'snoozed' | 'waived'; actor: string; reason: string | null; until?: string | null },
+      change: { state: 'open' | 'snoozed' | 'waived'; actor: string; reason: string | null; until?: string | null; origin?: 'config' },
       now: string,
     ): boolean {
       const existing = select.get(id) as Pick<FindingRow, 'state'> | undefined;
       if (!existing || existing.state === 'resolved') return false;
       db.prepare('UPDATE findings SET state = ?, snoozed_until = ? WHERE id = ?').run(
         change.state,
-        change.state === 'snoozed' ? (change.until ?? null) : null,
+        change.state === 'open' ? null : (change.until ?? null),
         id,
       );
       const type: FindingEventType =
         change.state === 'snoozed' ? 'snoozed' : change.state === 'waived' ? 'waived' : existing.state === 'waived' ? 'unwaived' : 'unsnoozed';
-      event(id, now, type, change.reason, change.until ? { until: change.until } : undefined, change.actor);
+      const data = change.until || change.origin ? { ...(change.until ? { until: change.until } : {}), ...(change.origin ? { origin: change.origin } : {}) } : undefined;
+      event(id, now, type, change.reason, data, change.actor);
       return true;
     },
 
@@ -185,9 +233,22 @@ export function createFindingRepo(db: Db) {
       return true;
     },
 
+    /** Ids of findings currently waived by a `waivers:` entry of the config. */
+    configWaived(): string[] {
+      return db
+        .prepare(
+          `SELECT f.id FROM findings f
+           WHERE f.state = 'waived'
+             AND (SELECT json_extract(e.data, '$.origin') FROM finding_events e
+                  WHERE e.finding_id = f.id AND e.type = 'waived' ORDER BY e.id DESC LIMIT 1) = 'config'`,
+        )
+        .pluck()
+        .all() as string[];
+    },
+
     get(id: string): Finding | undefined {
       const row = db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as FindingRow | undefined;
-      return row ? findingFromRow(row) : undefined;
+      return row ? withSeen(findingFromRow(row), lastEvaluation()) : undefined;
     },
 
     list(query: FindingQuery = {}): Finding[] {
@@ -212,7 +273,8 @@ export function createFindingRepo(db: Db) {
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
       const order = "ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, rule_id, subject_key";
       const stmt = db.prepare(`SELECT * FROM findings ${where} ${order}`);
-      for (const row of stmt.iterate(...params) as Iterable<FindingRow>) yield findingFromRow(row);
+      const lastEval = lastEvaluation();
+      for (const row of stmt.iterate(...params) as Iterable<FindingRow>) yield withSeen(findingFromRow(row), lastEval);
     },
 
     count(state?: FindingState): number {
@@ -242,6 +304,11 @@ export function createFindingRepo(db: Db) {
 }
 
 export type FindingRepo = ReturnType<typeof createFindingRepo>;
+
+/** What a snooze or waiver was given for: the message with its running numbers (days, counts) left out. */
+function conditionOf(message: string): string {
+  return message.replace(/\d+(\.\d+)?/g, '#');
+}
 
 /** A `findings` row (at least `data` and the lifecycle columns) as a Finding. */
 export function findingFromRow(row: FindingRow): Finding {

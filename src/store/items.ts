@@ -1,4 +1,5 @@
 import type { Sprint, WorkItem } from '../model/work-item.ts';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
 
 export interface ItemFilter {
@@ -50,6 +51,13 @@ export function createItemRepo(db: Db) {
       name = excluded.name, state = excluded.state, start_date = excluded.start_date, end_date = excluded.end_date,
       complete_date = excluded.complete_date, goal = excluded.goal, project = excluded.project, team = excluded.team`);
   const getStmt = db.prepare('SELECT data FROM work_items WHERE key = ?').pluck();
+  // Prepared on first use: the indexes come with migration 3.
+  let changedStmts: { synced: Statement; removed: Statement } | undefined;
+  const changed = () =>
+    (changedStmts ??= {
+      synced: db.prepare('SELECT key, removed_at IS NOT NULL AS removed FROM work_items INDEXED BY work_items_synced_at WHERE synced_at > ?'),
+      removed: db.prepare('SELECT key FROM work_items WHERE removed_at IS NOT NULL AND removed_at > ?').pluck(),
+    });
   const sprintStmt = db.prepare('SELECT * FROM sprints WHERE key = ?');
 
   return {
@@ -153,13 +161,13 @@ export function createItemRepo(db: Db) {
 
     /** Keys of items synced or removed after `mark` (see `changeMark`), with whether they are gone. */
     changedSince(mark: string): Array<{ key: string; removed: boolean }> {
-      const rows = db
-        .prepare(
-          `SELECT key, removed_at IS NOT NULL AS removed FROM work_items WHERE synced_at > @mark
-           UNION SELECT key, 1 FROM work_items WHERE removed_at IS NOT NULL AND removed_at > @mark`,
-        )
-        .all({ mark }) as Array<{ key: string; removed: number }>;
-      return rows.map((r) => ({ key: r.key, removed: r.removed === 1 }));
+      // Two indexed look-ups (a UNION would make SQLite walk the whole table in key order).
+      const synced = changed().synced.all(mark) as Array<{ key: string; removed: number }>;
+      const removed = changed().removed.all(mark) as string[];
+      const out = new Map<string, boolean>();
+      for (const r of synced) out.set(r.key, r.removed === 1);
+      for (const key of removed) out.set(key, true);
+      return [...out].map(([key, isRemoved]) => ({ key, removed: isRemoved }));
     },
 
     count(filter: ItemFilter = {}): number {

@@ -220,6 +220,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    name: 'rule engine: findings by rule, and the time of the last evaluation (lastSeenAt of untouched findings)',
+    sql: `
+      -- IF NOT EXISTS: databases made by an interim build of this branch already have both.
+      CREATE INDEX IF NOT EXISTS findings_rule ON findings (rule_id, state);
+      CREATE TABLE IF NOT EXISTS engine_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -20,6 +20,8 @@ interface BenchCase {
   target: Target;
   /** The case whose time this one is compared against (`baselineRatio`). */
   baseline?: string;
+  /** Extra arguments for the case script. */
+  args?: string[];
 }
 
 export interface BenchRow {
@@ -47,12 +49,18 @@ const CASES: BenchCase[] = [
   { name: 'slack-notify', file: 'cases/slack-notify.ts', n: 10_000, target: { maxSeconds: 2, maxPeakRssMb: 400 } },
   { name: 'alignment-100k', file: 'cases/alignment-report.ts', n: 100_000, target: { maxSeconds: 3, maxPeakRssMb: 500 } },
   { name: 'alignment-1m', file: 'cases/alignment-report.ts', n: 1_000_000, target: { maxSeconds: 30 } },
+  // Rule engine: recommended preset + 10 custom CEL rules (issue #5 targets: 1M < 15 s and < 1.5 GB;
+  // re-evaluation after 1% changed < 10% of a full one).
+  { name: 'rules-100k', file: 'cases/rules-evaluate.ts', args: ['--mode', 'full'], n: 100_000, target: { maxSeconds: 1.5, maxPeakRssMb: 1536 } },
+  { name: 'rules-100k-incremental', file: 'cases/rules-evaluate.ts', args: ['--mode', 'incremental'], n: 100_000, target: { maxBaselineRatio: 0.1 }, baseline: 'rules-100k' },
+  { name: 'rules-1m', file: 'cases/rules-evaluate.ts', args: ['--mode', 'full'], n: 1_000_000, target: { maxSeconds: 15, maxPeakRssMb: 1536 } },
+  { name: 'rules-1m-incremental', file: 'cases/rules-evaluate.ts', args: ['--mode', 'incremental'], n: 1_000_000, target: { maxBaselineRatio: 0.1, maxPeakRssMb: 1536 }, baseline: 'rules-1m' },
 ];
 
 function runCase(c: BenchCase, n: number): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
     const file = fileURLToPath(new URL(c.file, import.meta.url));
-    const child = spawn(process.execPath, [file, '--n', String(n)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const child = spawn(process.execPath, [file, '--n', String(n), ...(c.args ?? [])], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);

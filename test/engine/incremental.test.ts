@@ -3,6 +3,8 @@ import { builtInRules } from '../../rules/api.ts';
 import { builtInPresets } from '../../rules/presets/api.ts';
 import { createEvaluatorState, evaluate } from '../../src/engine/evaluate.ts';
 import { compileRulePlan } from '../../src/engine/rule-config.ts';
+import { defineRule, type AnyRule } from '../../src/engine/rule.ts';
+import { z } from 'zod';
 import { openStore } from '../../src/store/index.ts';
 import { fixedClock } from '../../src/util/clock.ts';
 import { silentLogger } from '../../src/util/log.ts';
@@ -104,5 +106,48 @@ describe('incremental evaluation', () => {
     expect(third.mode).toBe('full');
     expect(fourth.mode).toBe('full');
     expect(third.findings.resolved + fourth.findings.resolved).toBe(0);
+  });
+
+  it('ends a snooze on time even when its item never changes', () => {
+    const { store, put, run } = setup();
+    put(portfolio(), '2026-11-21T08:00:00.000Z');
+    run('2026-11-21T09:00:00.000Z');
+    const id = store.findings.list({ ruleId: 'estimate-required' })[0]!.id;
+    store.findings.setState(id, { state: 'snoozed', actor: 'U1', reason: 'after the offsite', until: '2026-11-21T12:00:00.000Z' }, '2026-11-21T09:30:00.000Z');
+
+    const before = run('2026-11-21T11:00:00.000Z');
+    const stateBefore = store.findings.get(id)?.state;
+    const after = run('2026-11-21T13:00:00.000Z');
+
+    expect([before.mode, after.mode]).toEqual(['incremental', 'incremental']);
+    expect(stateBefore).toBe('snoozed');
+    expect(store.findings.get(id)?.state).toBe('open');
+    expect(store.findings.events(id).at(-1)).toMatchObject({ type: 'unsnoozed', reason: 'snooze expired' });
+  });
+
+  it('resolves an aggregate rule error once the rule works again', () => {
+    let broken = true;
+    const flaky = defineRule({
+      meta: { ...builtInRules[0]!.meta, id: 'flaky', options: z.strictObject({}), messages: { x: '{{n}}' } },
+      create: () => ({
+        collect: (item: WorkItem) => item.key,
+        done: () => {
+          if (broken) throw new Error('upstream down');
+        },
+      }),
+    });
+    const flakyPlan = compileRulePlan([flaky as unknown as AnyRule], { extends: [], rules: { flaky: 'warning' } }, builtInPresets);
+    const store = openStore(':memory:');
+    const state = createEvaluatorState();
+    const run = (at: string) => evaluate({ store, plan: flakyPlan, clock: fixedClock(at), timezone: 'UTC', log: silentLogger(), state });
+    store.transaction(() => store.items.upsert([makeWorkItem({ nativeKey: 'PAY-1' })], '2026-11-21T08:00:00.000Z'));
+
+    run('2026-11-21T09:00:00.000Z');
+    const during = store.findings.list({ state: 'open' }).map((f) => [f.ruleId, f.subject.key]);
+    broken = false;
+    const fixed = run('2026-11-21T10:00:00.000Z');
+
+    expect(during).toEqual([['rule-error', '(all: flaky)']]);
+    expect(fixed).toMatchObject({ mode: 'incremental', findings: { resolved: 1, open: 0 } });
   });
 });

@@ -81,3 +81,29 @@ describe('rules test: admin-written cases', () => {
     expect(fail.stdout).toContain('missing     estimate-required  PAY-9');
   });
 });
+
+describe('check --item', () => {
+  it("gives every rule's verdict on one item and why", async () => {
+    const { itemVerdicts } = await import('../../src/engine/item-verdicts.ts');
+    const { evaluate } = await import('../../src/engine/evaluate.ts');
+    const { openStore } = await import('../../src/store/index.ts');
+    const { fixedClock } = await import('../../src/util/clock.ts');
+    const { silentLogger } = await import('../../src/util/log.ts');
+    const { inProgress } = await import('../helpers/builders.ts');
+    const store = openStore(':memory:');
+    const ada = { id: 'u1', name: 'Ada', email: 'ada@acme.example' };
+    const items = ['PAY-1', 'PAY-2', 'PAY-3', 'PAY-4'].map((k) => inProgress({ nativeKey: k, assignee: ada, components: k === 'PAY-1' ? ['auth'] : [] }));
+    store.transaction(() => store.items.upsert(items, '2026-11-21T08:00:00.000Z'));
+    evaluate({ store, ...setup, clock: fixedClock('2026-11-21T09:00:00.000Z'), timezone: 'UTC', log: silentLogger() });
+
+    const verdicts = itemVerdicts(store, setup, items[0]!);
+
+    const byRule = new Map(verdicts.map((v) => [v.ruleId, v]));
+    expect(byRule.get('auth-review')).toMatchObject({ verdict: 'finding', severity: 'warning', state: 'open', message: 'PAY-1 needs a security review' });
+    expect(byRule.get('wip-limit')).toMatchObject({ verdict: 'involved', message: 'Ada has 4 items in progress (limit 3)' });
+    expect(byRule.get('estimate-required')).toMatchObject({ verdict: 'pass', message: 'passes' });
+    expect(byRule.get('aging-wip')).toMatchObject({ verdict: 'off', severity: 'off' });
+    expect(byRule.get('sprint-goal-set')).toMatchObject({ verdict: 'pass', message: 'passes (judged per sprint)' });
+    store.close();
+  });
+});

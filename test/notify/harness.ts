@@ -87,7 +87,7 @@ export function notifyHarness(cfg: Config, options: { interactive?: boolean; men
       const runId = store.startRun('cycle', at);
       store.transaction(() => {
         store.findings.record(findings, runId, at);
-        store.findings.resolveUnseen(runId, at);
+        store.findings.resolveUnseenIn(runId, at, { all: true, rules: [], items: [], keep: [], seen: new Set(findings.map((f) => f.id)) });
       });
       const summary = await notifyCycle({ store, config: cfg, clock, log, mentions, interactive: options.interactive ?? false }, runId, clock.now());
       await this.deliver();

@@ -79,7 +79,7 @@ const findings = Array.from({ length: n }, (_, i) => makeFinding(i));
 const runId = store.startRun('cycle', at);
 store.transaction(() => {
   store.findings.record(findings, runId, at);
-  store.findings.resolveUnseen(runId, at);
+  store.findings.resolveUnseenIn(runId, at, { all: true, rules: [], items: [], keep: [], seen: new Set(findings.map((f) => f.id)) });
 });
 
 const started = performance.now();
