@@ -1,6 +1,8 @@
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../store/index.ts';
 import type { AlignmentConfig } from './config.ts';
+import { mapPortfolio } from './mapping.ts';
+import { loadPortfolio } from './portfolio.ts';
 import { analyse, type Analysis } from './report.ts';
 import { kpiReport, type KpiReport } from './snapshots.ts';
 
@@ -37,4 +39,16 @@ export const SNAPSHOT_EVERY_MS = 6 * 3_600_000;
 export function snapshotDue(store: Store, now: Date, everyMs = SNAPSHOT_EVERY_MS): boolean {
   const last = store.db.prepare("SELECT max(taken_at) FROM kpi_snapshots WHERE origin = 'live'").pluck().get() as string | null;
   return last === null || now.getTime() - Date.parse(last) >= everyMs;
+}
+
+/**
+ * Objectives whose `match` selects no stored work item (directly; inheritance cannot help them).
+ * Checked when a config is loaded against an existing store: a typo in an epic key or a label
+ * otherwise shows only as an objective with 0% effort.
+ */
+export function unmatchedObjectives(store: Store, config: Config): Array<{ id: string; title: string }> {
+  if (config.objectives.length === 0 || store.items.count() === 0) return [];
+  const alignmentConfig = alignmentConfigOf(config);
+  const mapping = mapPortfolio(loadPortfolio(store.items.iterate(), alignmentConfig), alignmentConfig);
+  return config.objectives.filter((_, i) => (mapping.directMatches[i] ?? 0) === 0).map((o) => ({ id: o.id, title: o.title }));
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '../config/errors.ts';
 import { loadConfig, resolveConfigPath } from '../config/load.ts';
 import { ConfigSchema, type Config } from '../config/schema.ts';
 import { createLogger, isLogLevel, type Logger } from '../util/log.ts';
+import { unmatchedObjectives } from '../alignment/service.ts';
 import { createRuntime, type Runtime } from '../worker/runtime.ts';
 
 export const BUNDLED_CONFIG = fileURLToPath(new URL('../../config/pmo-bot.example.yaml', import.meta.url));
@@ -52,3 +53,10 @@ function secretValues(config: Config): string[] {
 }
 
 export { ConfigError };
+
+/** Warns (stderr) about objectives that select no stored work item, once per config load. */
+export function warnUnmatchedObjectives(rt: Pick<Runtime, 'store' | 'config' | 'log'>): Array<{ id: string; title: string }> {
+  const unmatched = unmatchedObjectives(rt.store, rt.config);
+  for (const o of unmatched) rt.log.warn({ objective: o.id, title: o.title }, 'Objective matches no stored work item; check its match (epic keys, labels, area paths)');
+  return unmatched;
+}

@@ -3,7 +3,7 @@ import { runCycle } from '../../worker/cycle.ts';
 import { slackMode } from '../../worker/runtime.ts';
 import { startWorker } from '../../worker/worker.ts';
 import { COMMON_OPTIONS, JSON_OPTION, flag, str, type Command } from '../command.ts';
-import { loadCliConfig, openRuntime } from '../context.ts';
+import { loadCliConfig, openRuntime, warnUnmatchedObjectives } from '../context.ts';
 import { plural, print, printJson } from '../output.ts';
 
 export const runCommand: Command = {
@@ -20,6 +20,7 @@ export const runCommand: Command = {
   async run(args) {
     const cli = loadCliConfig({ config: str(args, 'config') });
     const rt = openRuntime(cli, { lock: true });
+    warnUnmatchedObjectives(rt);
     if (flag(args, 'once')) {
       try {
         rt.store.outbox.recoverInterrupted();

@@ -1,26 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliAsync } from '../../helpers/cli.ts';
 import type { WorkItem } from '../../../src/model/work-item.ts';
 import { FakeAdo, serve } from './fake-ado.ts';
 import { ADA, GRACE, PAT, project } from './helpers.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
-const BIN = join(ROOT, 'bin/pmo-bot.js');
 
-/** The real CLI in a child process (async, so the loopback fake keeps answering). */
-function cli(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, TZ: 'UTC', NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const cli = runCliAsync;
 
 describe('pmo-bot with an Azure DevOps source (loopback fake, child processes)', () => {
   let server: { fake: FakeAdo; url: string; close: () => Promise<void> };
