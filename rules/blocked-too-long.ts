@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { countOf, itemData, wholeDaysSince } from '../src/engine/helpers.ts';
+import { countOf, itemData, daysSinceWithRecheck } from '../src/engine/helpers.ts';
 import type { WorkItem } from '../src/model/work-item.ts';
-import { DAY_MS } from '../src/util/clock.ts';
 
 /** History fields connectors use for the blocked flag (Jira `Flagged`, Azure DevOps `Blocked`). */
 const FLAG_FIELDS = /^(flagged|blocked|impediment|microsoft\.vsts\.cmmi\.blocked)$/i;
@@ -39,8 +38,7 @@ export const rule = defineRule({
       item(item) {
         if (!item.blocked || item.statusCategory === 'done') return;
         const since = blockedSince(item);
-        const days = wholeDaysSince(since, ctx.now);
-        ctx.recheckAt(Date.parse(since) + Math.max(days + 1, ctx.options.days) * DAY_MS);
+        const days = daysSinceWithRecheck(ctx, since, ctx.options.days);
         if (days < ctx.options.days) return;
         ctx.report({
           messageId: 'blocked',

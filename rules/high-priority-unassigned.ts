@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { countOf, itemData, typeCategoriesOption, wholeDaysSince } from '../src/engine/helpers.ts';
-import { DAY_MS } from '../src/util/clock.ts';
+import { countOf, itemData, typeCategoriesOption, daysSinceWithRecheck } from '../src/engine/helpers.ts';
 
 export const rule = defineRule({
   meta: {
@@ -34,8 +33,7 @@ export const rule = defineRule({
           ctx.recheckAt(flagAt);
           return;
         }
-        const days = wholeDaysSince(item.createdAt, ctx.now);
-        ctx.recheckAt(Date.parse(item.createdAt) + (days + 1) * DAY_MS);
+        const days = daysSinceWithRecheck(ctx, item.createdAt);
         ctx.report({
           messageId: 'unassigned',
           subject: item,

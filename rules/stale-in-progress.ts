@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../src/engine/rule.ts';
-import { DAY_MS } from '../src/util/clock.ts';
-import { countOf, itemData, lastActivity, typeCategoriesOption, wholeDaysSince } from '../src/engine/helpers.ts';
+import { countOf, itemData, lastActivity, typeCategoriesOption, daysSinceWithRecheck } from '../src/engine/helpers.ts';
 
 export const rule = defineRule({
   meta: {
@@ -26,9 +25,8 @@ export const rule = defineRule({
       item(item) {
         if (item.statusCategory !== 'in_progress' || !ctx.options.types.includes(item.typeCategory)) return;
         const since = lastActivity(item, ctx.options.activity);
-        const days = wholeDaysSince(since, ctx.now);
         // The verdict (or the day count in the message) changes when the next whole day has passed.
-        ctx.recheckAt(Date.parse(since) + Math.max(days + 1, ctx.options.days) * DAY_MS);
+        const days = daysSinceWithRecheck(ctx, since, ctx.options.days);
         if (days < ctx.options.days) return;
         ctx.report({
           messageId: 'stale',

@@ -28,6 +28,16 @@ export function wholeDaysSince(instant: string, now: Date): number {
   return Math.floor((now.getTime() - Date.parse(instant)) / DAY_MS);
 }
 
+/**
+ * Whole days since `instant`, asking incremental evaluation to look at the item again when the count
+ * next changes (or when it reaches `limit`, whichever is later): an unchanged item's day count ticks.
+ */
+export function daysSinceWithRecheck(ctx: { now: Date; recheckAt(instant: number): void }, instant: string, limit = 0): number {
+  const days = wholeDaysSince(instant, ctx.now);
+  ctx.recheckAt(Date.parse(instant) + Math.max(days + 1, limit) * DAY_MS);
+  return days;
+}
+
 // Building an Intl formatter costs far more than using one: rules ask per item, so keep them.
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 const partFormats = new Map<string, Intl.DateTimeFormat>();
