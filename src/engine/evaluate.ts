@@ -332,9 +332,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       visitItem(item);
     }
   } else {
-    // Storage order: findings do not depend on the order items are visited in (the incremental
-    // runs already visit them in another), and key order reads a large store's pages at random.
-    for (const item of store.items.scan()) {
+    for (const item of store.items.iterate()) {
       items++;
       visitItem(item);
     }
