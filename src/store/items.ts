@@ -17,13 +17,16 @@ export interface QuarantineRow {
   lastSeenAt: string;
 }
 
+/** Rows per multi-row transitions insert (8 columns each: well under SQLite's 32,766 parameters). */
+const TRANSITION_ROWS = 16;
+
 /** Work items, their status transitions, sprints and quarantined payloads. */
 export function createItemRepo(db: Db) {
+  // Positional parameters: binding 13 named ones from an object per row costs more than the insert.
   const upsertItem = db.prepare(`
     INSERT INTO work_items (key, source, native_key, project, team, type_category, status_category,
                             assignee_email, sprint_key, parent_key, updated_at, synced_at, removed_at, data)
-    VALUES (@key, @source, @nativeKey, @project, @team, @typeCategory, @statusCategory,
-            @assigneeEmail, @sprintKey, @parentKey, @updatedAt, @syncedAt, NULL, @data)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
     ON CONFLICT (key) DO UPDATE SET
       project = excluded.project, team = excluded.team, type_category = excluded.type_category,
       status_category = excluded.status_category, assignee_email = excluded.assignee_email,
@@ -32,9 +35,13 @@ export function createItemRepo(db: Db) {
   const deleteTransitions = db.prepare('DELETE FROM transitions WHERE item_key = ?');
   const transitionSig = db.prepare('SELECT count(*) AS n, max(at) AS last FROM transitions WHERE item_key = ?');
   const anyQuarantined = db.prepare('SELECT 1 FROM quarantine WHERE source = ? LIMIT 1').pluck();
-  const insertTransition = db.prepare(`
-    INSERT INTO transitions (item_key, seq, at, from_status, to_status, from_category, to_category, actor)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  // An item's transitions go in with one statement of up to TRANSITION_ROWS rows: one native call
+  // and one bind per row instead of per statement.
+  const insertTransitions: Statement[] = [];
+  const insertTransitionRows = (n: number): Statement =>
+    (insertTransitions[n] ??= db.prepare(
+      `INSERT INTO transitions (item_key, seq, at, from_status, to_status, from_category, to_category, actor) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    ));
   const markRemovedStmt = db.prepare(
     'UPDATE work_items SET removed_at = ? WHERE source = ? AND native_key = ? AND removed_at IS NULL',
   );
@@ -65,21 +72,21 @@ export function createItemRepo(db: Db) {
     upsert(items: readonly WorkItem[], syncedAt: string): void {
       const quarantined = new Map<string, boolean>();
       for (const item of items) {
-        upsertItem.run({
-          key: item.key,
-          source: item.source,
-          nativeKey: item.nativeKey,
-          project: item.project,
-          team: item.team,
-          typeCategory: item.typeCategory,
-          statusCategory: item.statusCategory,
-          assigneeEmail: item.assignee?.email?.toLowerCase() ?? null,
-          sprintKey: item.sprint ? `${item.source}:${item.sprint.id}` : null,
-          parentKey: item.parentKey,
-          updatedAt: item.updatedAt,
+        upsertItem.run(
+          item.key,
+          item.source,
+          item.nativeKey,
+          item.project,
+          item.team,
+          item.typeCategory,
+          item.statusCategory,
+          item.assignee?.email?.toLowerCase() ?? null,
+          item.sprint ? `${item.source}:${item.sprint.id}` : null,
+          item.parentKey,
+          item.updatedAt,
           syncedAt,
-          data: JSON.stringify(item),
-        });
+          JSON.stringify(item),
+        );
         let hasQuarantine = quarantined.get(item.source);
         if (hasQuarantine === undefined) {
           hasQuarantine = anyQuarantined.get(item.source) !== undefined;
@@ -94,9 +101,15 @@ export function createItemRepo(db: Db) {
         const last = item.transitions.reduce<string | null>((m, t) => (m === null || t.at > m ? t.at : m), null);
         if (sig.n === item.transitions.length && sig.last === last) continue;
         if (sig.n > 0) deleteTransitions.run(item.key);
-        let seq = 0;
-        for (const t of item.transitions) {
-          insertTransition.run(item.key, seq++, t.at, t.from, t.to, t.fromCategory, t.toCategory, t.by ?? null);
+        const all = item.transitions;
+        for (let start = 0; start < all.length; start += TRANSITION_ROWS) {
+          const end = Math.min(all.length, start + TRANSITION_ROWS);
+          const params: Array<string | number | null> = [];
+          for (let seq = start; seq < end; seq++) {
+            const t = all[seq]!;
+            params.push(item.key, seq, t.at, t.from, t.to, t.fromCategory, t.toCategory, t.by ?? null);
+          }
+          insertTransitionRows(end - start).run(params);
         }
       }
     },

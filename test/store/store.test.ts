@@ -95,6 +95,30 @@ describe('store: items', () => {
     expect(store.items.count()).toBe(1);
   });
 
+  it('writes long histories in order, whatever the rows per insert statement, and replaces them when they grow', () => {
+    const store = openStore(':memory:');
+    const states = ['To Do', 'In Progress', 'Review'] as const;
+    const history = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+        from: i === 0 ? null : states[(i - 1) % 3]!,
+        to: states[i % 3]!,
+        fromCategory: i === 0 ? null : ('in_progress' as const),
+        toCategory: 'in_progress' as const,
+        by: i % 2 === 0 ? `u${i}` : null,
+      }));
+    const a = makeWorkItem({ transitions: history(37) });
+    const b = makeWorkItem({ transitions: history(1) });
+    const c = makeWorkItem({ transitions: [] });
+    store.transaction(() => store.items.upsert([a, b, c], '2026-11-21T00:00:00.000Z'));
+    store.transaction(() => store.items.upsert([{ ...b, transitions: history(17) }], '2026-11-21T01:00:00.000Z'));
+
+    const rows = (key: string) => store.db.prepare('SELECT seq, at, from_status AS "from", to_status AS "to", actor FROM transitions WHERE item_key = ? ORDER BY seq').all(key);
+    expect(rows(a.key)).toEqual(history(37).map((t, seq) => ({ seq, at: t.at, from: t.from, to: t.to, actor: t.by })));
+    expect(rows(b.key)).toEqual(history(17).map((t, seq) => ({ seq, at: t.at, from: t.from, to: t.to, actor: t.by })));
+    expect(rows(c.key)).toEqual([]);
+  });
+
   it('iterates in chunks without holding a statement open, so writes between chunks work', () => {
     const store = openStore(':memory:');
     const items = Array.from({ length: 25 }, (_, i) => makeWorkItem({ nativeKey: `K-${String(i).padStart(3, '0')}` }));
