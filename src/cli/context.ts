@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/errors.ts';
 import { loadConfig, resolveConfigPath } from '../config/load.ts';
 import { ConfigSchema, type Config } from '../config/schema.ts';
-import { createLogger, isLogLevel, type Logger } from '../util/log.ts';
+import { createLogger, isLogLevel, isSecretKey, type Logger } from '../util/log.ts';
 import { unmatchedObjectives } from '../alignment/service.ts';
 import { createRuntime, type Runtime } from '../worker/runtime.ts';
 
@@ -43,7 +43,7 @@ function secretValues(config: Config): string[] {
   const out: string[] = [];
   const visit = (value: unknown, key: string): void => {
     if (typeof value === 'string') {
-      if (/token|secret|password|pat$|apikey/i.test(key)) out.push(value);
+      if (isSecretKey(key)) out.push(value);
       return;
     }
     if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, k);

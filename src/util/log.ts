@@ -27,7 +27,15 @@ export interface LoggerOptions {
   secrets?: Iterable<string>;
 }
 
-const SECRET_KEY = /token|secret|password|passwd|apikey|api_key|authorization|pat$|^pat|cookie/i;
+const SECRET_WORDS = /token|secret|password|passwd|api_?key|authorization|cookie/i;
+
+/**
+ * Whether a key names a credential: token-like words anywhere, or a personal access token (`pat`,
+ * `ado_pat`, `adoPat`). Whole-word for `pat`, so `path` or `pattern` are not mistaken for one.
+ */
+export function isSecretKey(key: string): boolean {
+  return SECRET_WORDS.test(key) || /(^|[_-])pat$/i.test(key) || /[a-z0-9]Pat$/.test(key);
+}
 
 export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value);
@@ -100,7 +108,7 @@ function redactObject(meta: LogMeta, secrets: Set<string>): LogMeta {
 }
 
 function redactValue(key: string, v: unknown, secrets: Set<string>, depth: number): unknown {
-  if (SECRET_KEY.test(key) && v !== null && v !== undefined && v !== '') return '[redacted]';
+  if (isSecretKey(key) && v !== null && v !== undefined && v !== '') return '[redacted]';
   if (typeof v === 'string') return redactText(v, secrets);
   if (v instanceof Error) return redactText(v.message, secrets);
   if (depth > 4 || v === null || typeof v !== 'object') return v;

@@ -26,6 +26,14 @@ describe('logger', () => {
     expect(parsed()[0]).toMatchObject({ level: 'warn', msg: 'Request', apiToken: '[redacted]', authorization: '[redacted]', pat: '[redacted]', source: 'jira' });
   });
 
+  it('knows a personal access token by its whole name, not by a "pat" inside another word', () => {
+    const { log, parsed } = capture();
+
+    log.warn({ adoPat: 'a', ado_pat: 'b', PAT: 'c', path: './data/pmo-bot.db', pattern: 'x*', compat: 'v2' }, 'Keys');
+
+    expect(parsed()[0]).toMatchObject({ adoPat: '[redacted]', ado_pat: '[redacted]', PAT: '[redacted]', path: './data/pmo-bot.db', pattern: 'x*', compat: 'v2' });
+  });
+
   it('filters by level and carries child bindings', () => {
     const { log, parsed } = capture({ level: 'warn' });
 
