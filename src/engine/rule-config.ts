@@ -1,6 +1,7 @@
 import type { Severity } from '../model/finding.ts';
 import type { TypeCategory, WorkItem } from '../model/work-item.ts';
 import type { AnyRule } from './rule.ts';
+import { matchesValue } from '../util/match.ts';
 
 /** `rules.<id>` in config: a severity word, or `[severity, options]` (ESLint style). */
 export type RuleSetting = Severity | 'off' | [Severity | 'off'] | [Severity | 'off', Record<string, unknown>];
@@ -177,11 +178,6 @@ export function compileRulePlan(
   };
 }
 
-function anyOf(want: string | readonly string[] | undefined, have: string | null | undefined): boolean {
-  if (want === undefined) return true;
-  if (have === null || have === undefined) return false;
-  return typeof want === 'string' ? want === have : want.includes(have);
-}
 
 function intersects(want: readonly string[] | string | undefined, have: readonly string[] | undefined): boolean {
   if (want === undefined) return true;
@@ -192,11 +188,11 @@ function intersects(want: readonly string[] | string | undefined, have: readonly
 /** Every given key must match; list values match any of their entries. */
 export function overrideMatches(match: OverrideMatch, subject: MatchSubject): boolean {
   return (
-    anyOf(match.source, subject.source) &&
-    anyOf(match.project, subject.project) &&
-    anyOf(match.team, subject.team) &&
-    anyOf(match.type, subject.type) &&
-    anyOf(match.typeCategory, subject.typeCategory) &&
+    matchesValue(match.source, subject.source) &&
+    matchesValue(match.project, subject.project) &&
+    matchesValue(match.team, subject.team) &&
+    matchesValue(match.type, subject.type) &&
+    matchesValue(match.typeCategory, subject.typeCategory) &&
     intersects(match.class, subject.classes) &&
     intersects(match.labels, subject.labels) &&
     intersects(match.components, subject.components)

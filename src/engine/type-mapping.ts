@@ -1,4 +1,5 @@
 import type { TypeCategory, WorkItem } from '../model/work-item.ts';
+import { matchesValue } from '../util/match.ts';
 
 /** A field condition: a value (or any of several) compared as text, or `true` for "set and not empty". */
 export type FieldCondition = string | number | boolean | Array<string | number>;
@@ -28,10 +29,6 @@ export interface Classified {
   classes: string[];
 }
 
-function oneOf(want: string | readonly string[] | undefined, have: string): boolean {
-  if (want === undefined) return true;
-  return typeof want === 'string' ? want === have : want.includes(have);
-}
 
 function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
@@ -47,8 +44,8 @@ function fieldHolds(value: unknown, condition: FieldCondition): boolean {
 }
 
 export function typeMappingMatches(match: TypeMappingMatch, item: WorkItem): boolean {
-  if (!oneOf(match.source, item.source) || !oneOf(match.project, item.project)) return false;
-  if (!oneOf(match.type, item.type) || !oneOf(match.typeCategory, item.typeCategory)) return false;
+  if (!matchesValue(match.source, item.source) || !matchesValue(match.project, item.project)) return false;
+  if (!matchesValue(match.type, item.type) || !matchesValue(match.typeCategory, item.typeCategory)) return false;
   if (match.labels && !match.labels.some((l) => item.labels.includes(l))) return false;
   for (const [name, condition] of Object.entries(match.fields ?? {})) {
     if (!fieldHolds(item.fields[name], condition)) return false;

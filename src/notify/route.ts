@@ -1,5 +1,6 @@
 import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding.ts';
 import type { SlackConfig } from '../config/schema.ts';
+import { matchesValue } from '../util/match.ts';
 
 type Route = SlackConfig['routes'][number];
 type RouteMatch = Route['match'];
@@ -11,19 +12,14 @@ export interface Destination {
   quietHours: SlackConfig['alerts']['quietHours'];
 }
 
-function matchOne(want: string | string[] | undefined, have: string | null): boolean {
-  if (want === undefined) return true;
-  if (have === null) return false;
-  return Array.isArray(want) ? want.includes(have) : want === have;
-}
 
 /** Whether a route's `match` claims a finding (severity there is "at least"). */
 export function routeMatches(m: RouteMatch, f: Pick<Finding, 'project' | 'source' | 'team' | 'ruleId' | 'severity'>): boolean {
   return (
-    matchOne(m.project, f.project) &&
-    matchOne(m.source, f.source) &&
-    matchOne(m.team, f.team) &&
-    matchOne(m.rule, f.ruleId) &&
+    matchesValue(m.project, f.project) &&
+    matchesValue(m.source, f.source) &&
+    matchesValue(m.team, f.team) &&
+    matchesValue(m.rule, f.ruleId) &&
     (m.severity === undefined || SEVERITY_RANK[f.severity] >= SEVERITY_RANK[m.severity])
   );
 }
