@@ -4,6 +4,7 @@ import { ConfigError } from '../config/errors.ts';
 import { PmoError, errorMessage } from '../util/errors.ts';
 import type { Command } from './command.ts';
 import { alignmentCommand } from './commands/alignment.ts';
+import { auditCommand } from './commands/audit.ts';
 import { checkCommand } from './commands/check.ts';
 import { configCommand } from './commands/config.ts';
 import { doctorCommand } from './commands/doctor.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   digestCommand,
   configCommand,
   rulesCommand,
+  auditCommand,
   doctorCommand,
 ];
 

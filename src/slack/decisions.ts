@@ -181,7 +181,7 @@ export function createDecisions(deps: DecisionDeps) {
         }
         const now = clock.now().toISOString();
         if (!result.ok) {
-          store.findings.recordAnswer(f.id, { type: 'write_back_failed', actor: actorTag(actor), reason: result.message, data: { field, value } }, now);
+          store.findings.recordAnswer(f.id, { type: 'write_back_failed', actor: actorTag(actor), reason: result.message, data: { field, before: fieldValue(item, field), value } }, now);
           log.warn({ finding: f.id, source: connector.id, error: result.message }, 'Write-back failed');
           return { ok: false, changed: false, text: `:warning: Could not update ${escapeMrkdwn(displayKey(f))}: ${escapeMrkdwn(result.message)}. Try again, or fix it in the tool.` };
         }
@@ -189,7 +189,7 @@ export function createDecisions(deps: DecisionDeps) {
         const still = recheck(deps, f, updated);
         store.transaction(() => {
           store.items.upsert([updated], now);
-          store.findings.recordAnswer(f.id, { type: 'fixed', actor: actorTag(actor), reason: `${field} set from Slack`, data: { field, value, stillReported: still }, resolve: !still }, now);
+          store.findings.recordAnswer(f.id, { type: 'fixed', actor: actorTag(actor), reason: `${field} set from Slack`, data: { field, before: fieldValue(item, field), value, stillReported: still }, resolve: !still }, now);
           store.slack.answerPrompt(f.id, `fixed ${field}`, now);
         });
         const shown = field === 'assignee' ? mention(String(value).startsWith('U') ? String(value) : null, String(value)) : escapeMrkdwn(String(value));
@@ -225,6 +225,29 @@ export function applyChange(item: WorkItem, change: WriteBackChange): WorkItem {
       return { ...item, labels: Array.isArray(v) ? v : String(v).split(/[,\s]+/).filter(Boolean) };
     default:
       return { ...item, fields: { ...item.fields, [change.field]: v } };
+  }
+}
+
+/** An item's value of a write-back field before the change, for the audit trail. */
+export function fieldValue(item: WorkItem, field: WriteBackChange['field']): WriteBackChange['value'] {
+  switch (field) {
+    case 'estimate':
+      return item.estimate;
+    case 'dueDate':
+      return item.dueDate;
+    case 'assignee':
+      return item.assignee ? (item.assignee.email ?? item.assignee.name) : null;
+    case 'description':
+      return item.description;
+    case 'priority':
+      return item.priority;
+    case 'labels':
+      return item.labels;
+    default: {
+      // Acceptance criteria live in a field named by the source (Azure DevOps) or normalised (Jira).
+      const v = item.fields[field] ?? (field === 'acceptanceCriteria' ? item.fields['Microsoft.VSTS.Common.AcceptanceCriteria'] : undefined);
+      return v === undefined || v === null ? null : typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v);
+    }
   }
 }
 

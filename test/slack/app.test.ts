@@ -131,7 +131,7 @@ describe('Slack app over HTTP (signed requests to the real Bolt receiver)', () =
     expect(h.store.findings.get(finding!.id)?.state).toBe('resolved');
     expect(h.store.items.get('test:PAY-1')?.estimate).toBe(5);
     const fixed = h.store.findings.events(finding!.id).filter((e) => e.type === 'fixed');
-    expect(fixed).toEqual([expect.objectContaining({ actor: 'slack:UADA (ada@acme.example)', reason: 'estimate set from Slack' })]);
+    expect(fixed).toEqual([expect.objectContaining({ actor: 'slack:UADA (ada@acme.example)', reason: 'estimate set from Slack', data: { field: 'estimate', before: null, value: 5, stillReported: false } })]);
     const updates = h.fake.callsTo('chat.update');
     expect(updates).toHaveLength(1);
     expect(updates[0]!.args['ts']).toBe(dmTs);
@@ -320,7 +320,7 @@ describe('waivers', () => {
     await postSigned(h.port, viewSubmission({ user: 'UADA', callbackId: 'pmo_fix_submit', privateMetadata: metadata, values: { answer: { value: { type: 'number_input', value: '3' } } } }));
 
     expect(h.store.findings.get(finding!.id)?.state).toBe('open');
-    expect(h.store.findings.events(finding!.id).map((e) => e.type)).toContain('write_back_failed');
+    expect(h.store.findings.events(finding!.id).find((e) => e.type === 'write_back_failed')?.data).toEqual({ field: 'estimate', before: null, value: 3 });
     expect(h.fake.callsTo('chat.postEphemeral')[0]!.args['text']).toContain('Field customfield_10016 is not on the edit screen');
   });
 });
