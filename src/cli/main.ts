@@ -11,6 +11,7 @@ import { doctorCommand } from './commands/doctor.ts';
 import { digestCommand } from './commands/digest.ts';
 import { findingsCommand } from './commands/findings.ts';
 import { forecastCommand } from './commands/forecast.ts';
+import { healthCommand } from './commands/health.ts';
 import { itemsCommand } from './commands/items.ts';
 import { kpisCommand } from './commands/kpis.ts';
 import { rulesCommand } from './commands/rules.ts';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   itemsCommand,
   checkCommand,
   findingsCommand,
+  healthCommand,
   alignmentCommand,
   kpisCommand,
   forecastCommand,

@@ -10,6 +10,7 @@ import { RULE_SCOPES } from '../model/finding.ts';
 import { LOG_LEVELS } from '../util/log.ts';
 import { suggest } from './suggest.ts';
 import { AlignmentSettings, Objective, Theme, checkAlignment } from '../alignment/config.ts';
+import { HealthSettings } from '../engine/health.ts';
 
 /**
  * The pmo-bot configuration (contract: see docs/configuration.md). Admin config is strict: a typo is
@@ -177,14 +178,6 @@ const Slack = z
     digest: z
       .strictObject({
         topRisks: z.int().min(1).max(20).default(5),
-        rag: z
-          .strictObject({
-            redCompliance: z.number().min(0).max(1).default(0.7).describe('compliance below this is red'),
-            amberCompliance: z.number().min(0).max(1).default(0.9).describe('compliance below this is amber'),
-            redCriticalShare: z.number().min(0).max(1).default(0.05).describe('open critical findings per item above this (and at least 3) is red; any is amber'),
-          })
-          .prefault({})
-          .describe('how a project\'s health (red / amber / green) is computed'),
       })
       .prefault({}),
   })
@@ -238,6 +231,7 @@ export const ConfigSchema = z
       .superRefine((rules, ctx) => checkUnique(rules.map((r) => r.id), [], 'custom rule id', ctx))
       .default([])
       .describe('rules written in CEL over the WorkItem shape'),
+    health: HealthSettings,
     waivers: z
       .array(
         z.strictObject({

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding.ts';
+import { ragOf, weightedScore, type Rag } from '../engine/health.ts';
 import type { Store } from '../store/index.ts';
 import type { DigestSnapshot } from '../store/slack.ts';
 import type { Clock } from '../util/clock.ts';
@@ -9,7 +10,7 @@ import { destinationFor, digestChannels } from './route.ts';
 import { formatInZone } from './time.ts';
 import { weekOf } from './time.ts';
 
-export type Rag = 'red' | 'amber' | 'green';
+export type { Rag };
 
 export interface ProjectHealth {
   project: string;
@@ -81,19 +82,6 @@ export interface DigestData {
 const WEEK_MS = 7 * 86_400_000;
 const TREND_WEEKS = 7;
 
-export type RagThresholds = Config['slack']['digest']['rag'];
-
-/**
- * RAG from findings and compliance (thresholds in `slack.digest.rag`): red when compliance is under
- * `redCompliance` or open critical findings exceed `redCriticalShare` of the items (at least 3);
- * amber with any open critical finding or compliance under `amberCompliance`; green otherwise.
- */
-export function ragOf(open: Record<Severity, number>, compliance: number, items: number, t: RagThresholds): Rag {
-  if (compliance < t.redCompliance || (open.critical >= 3 && open.critical > t.redCriticalShare * items)) return 'red';
-  if (open.critical > 0 || compliance < t.amberCompliance) return 'amber';
-  return 'green';
-}
-
 interface PortfolioFacts {
   items: Map<string, number>;
   /** Per project: items with an open compliance finding, and open findings by severity. */
@@ -163,7 +151,7 @@ export function computeDigest(
     const prev = past.at(-1) ?? null;
     return {
       project,
-      rag: ragOf(open, compliance, items, config.slack.digest.rag),
+      rag: ragOf(weightedScore(open, items, config.health), compliance, open.critical, config.health),
       prevRag: prev?.rag ?? null,
       compliance,
       prevCompliance: prev?.compliance ?? null,

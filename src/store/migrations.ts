@@ -229,6 +229,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE IF NOT EXISTS engine_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 7,
+    name: 'health per project, team, person and portfolio, one row per change, for trends',
+    sql: `
+      CREATE TABLE health_snapshots (
+        scope         TEXT NOT NULL,
+        subject       TEXT NOT NULL,
+        at            TEXT NOT NULL,
+        run_id        INTEGER NOT NULL,
+        rag           TEXT NOT NULL,
+        score         REAL NOT NULL,
+        compliance    REAL NOT NULL,
+        items         INTEGER NOT NULL,
+        non_compliant INTEGER NOT NULL,
+        critical      INTEGER NOT NULL,
+        warning       INTEGER NOT NULL,
+        info          INTEGER NOT NULL,
+        PRIMARY KEY (scope, subject, at, run_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

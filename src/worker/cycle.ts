@@ -1,5 +1,6 @@
 import { snapshotDue, snapshotKpis } from '../alignment/service.ts';
 import { evaluate, type EvaluationSummary } from '../engine/evaluate.ts';
+import { recordHealth, type Health } from '../engine/health.ts';
 import { deliverOutbox, type DeliveryTally } from '../notify/deliver.ts';
 import { notifyCycle, type CycleNotifySummary } from '../notify/cycle.ts';
 import { syncSource, type SourceSyncResult } from '../sync/sync.ts';
@@ -15,6 +16,8 @@ export interface CycleSummary {
   evaluation: EvaluationSummary | null;
   /** Whether this cycle refreshed the week's KPI snapshot (at most every six hours). */
   kpiSnapshot: boolean;
+  /** Projects by RAG after this cycle's evaluation, and the portfolio's compliance (null when not computed). */
+  health: HealthTally | null;
   messages: number;
   delivery: DeliveryTally | null;
   /** What the notify step did: alerts, holds, overflow, thread replies, prompts, user look-ups. */
@@ -29,7 +32,7 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
   const started = performance.now();
   const startedAt = clock.now();
   const runId = store.startRun('cycle', startedAt.toISOString());
-  const summary: CycleSummary = { runId, ok: true, error: null, seconds: 0, sync: [], evaluation: null, kpiSnapshot: false, messages: 0, delivery: null, notify: null, outbox: null };
+  const summary: CycleSummary = { runId, ok: true, error: null, seconds: 0, sync: [], evaluation: null, kpiSnapshot: false, health: null, messages: 0, delivery: null, notify: null, outbox: null };
   try {
     summary.sync = await syncAll(rt, { signal });
     if (signal?.aborted) throw new Error('stopped before evaluation');
@@ -42,6 +45,7 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
       log,
       runId,
     });
+    summary.health = takeHealth(rt, runId);
     summary.kpiSnapshot = takeKpiSnapshot(rt);
     summary.notify = await notifyCycle(rt, runId, startedAt);
     summary.messages = summary.notify.messages;
@@ -56,6 +60,33 @@ export async function runCycle(rt: Runtime, signal?: AbortSignal): Promise<Cycle
   if (summary.sync.some((s) => !s.ok)) summary.ok = false;
   store.finishRun(runId, clock.now().toISOString(), summary.ok, summary);
   return summary;
+}
+
+export interface HealthTally {
+  red: number;
+  amber: number;
+  green: number;
+  compliance: number;
+}
+
+/** Projects by RAG and the portfolio's compliance, from health rows. */
+export function tallyHealth(health: readonly Health[]): HealthTally {
+  const tally: HealthTally = { red: 0, amber: 0, green: 0, compliance: 1 };
+  for (const h of health) {
+    if (h.scope === 'project') tally[h.rag]++;
+    else if (h.scope === 'portfolio') tally.compliance = h.compliance;
+  }
+  return tally;
+}
+
+/** Stores this run's health per project, team and person; never fails a cycle. */
+function takeHealth(rt: Runtime, runId: number): HealthTally | null {
+  try {
+    return tallyHealth(recordHealth(rt.store, rt.config.health, runId, rt.clock.now().toISOString()));
+  } catch (err) {
+    rt.log.warn({ error: errorMessage(err) }, 'Health snapshot failed; the next cycle tries again');
+    return null;
+  }
 }
 
 /** Keeps this week's KPI snapshot fresh (for week-over-week deltas and trends); never fails a cycle. */

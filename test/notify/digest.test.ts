@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Block } from '../../src/notify/message.ts';
 import { change, digestMessage, sparkline } from '../../src/notify/blocks/digest.ts';
-import { buildDigests, computeDigest, digestScopes, enqueueDigests, ragOf } from '../../src/notify/digest.ts';
+import { buildDigests, computeDigest, digestScopes, enqueueDigests } from '../../src/notify/digest.ts';
+import { HealthSettings, ragOf, weightedScore } from '../../src/engine/health.ts';
 import type { WorkItem } from '../../src/model/work-item.ts';
 import type { ReportedFinding } from '../../src/store/findings.ts';
 import { makeWorkItem } from '../helpers/builders.ts';
@@ -133,15 +134,18 @@ describe('weekly digest', () => {
     expect(sparkline([0.5, 0.75, 1])).toBe('▁▅█');
     expect(sparkline([1])).toBe('');
     expect([change(0.9, 0.8), change(0.8, 0.9), change(0.8, 0.8), change(0.8, null)]).toEqual([' ▲10', ' ▼10', ' ±0', '']);
-    const t = { redCompliance: 0.7, amberCompliance: 0.9, redCriticalShare: 0.05 };
+    const t = HealthSettings.parse({});
+    const rag = (open: { critical: number; warning: number; info: number }, compliance: number, items: number) => ragOf(weightedScore(open, items, t), compliance, open.critical, t);
     expect([
-      ragOf({ critical: 3, warning: 0, info: 0 }, 0.95, 40, t),
-      ragOf({ critical: 2, warning: 0, info: 0 }, 0.95, 10, t),
-      ragOf({ critical: 3, warning: 0, info: 0 }, 0.95, 100, t),
-      ragOf({ critical: 0, warning: 9, info: 0 }, 0.85, 100, t),
-      ragOf({ critical: 0, warning: 0, info: 0 }, 0.6, 10, t),
-      ragOf({ critical: 0, warning: 4, info: 3 }, 0.95, 10, t),
-    ]).toEqual(['red', 'amber', 'amber', 'amber', 'red', 'green']);
+      rag({ critical: 6, warning: 0, info: 0 }, 0.95, 40), // 30 / 40 = 0.75 weighted per item
+      rag({ critical: 1, warning: 0, info: 0 }, 0.95, 100), // any critical
+      rag({ critical: 0, warning: 20, info: 0 }, 0.95, 100), // 0.2 per item
+      rag({ critical: 0, warning: 9, info: 0 }, 0.85, 100), // compliance under 90%
+      rag({ critical: 0, warning: 0, info: 0 }, 0.6, 10), // compliance under 70%
+      rag({ critical: 0, warning: 1, info: 3 }, 0.95, 10), // 1.6 / 10 = 0.16 per item
+      rag({ critical: 0, warning: 1, info: 2 }, 0.95, 10), // 1.4 / 10 = 0.14 per item
+    ]).toEqual(['red', 'amber', 'amber', 'amber', 'red', 'amber', 'green']);
+    expect(ragOf(0.1, 0.95, 2, { ...t, amberOnCritical: false })).toBe('green');
   });
 });
 

@@ -1,4 +1,5 @@
 import { evaluate } from '../../engine/evaluate.ts';
+import { recordHealth } from '../../engine/health.ts';
 import type { Finding } from '../../model/finding.ts';
 import { displayKey } from '../../notify/blocks/alerts.ts';
 import { COMMON_OPTIONS, JSON_OPTION, flag, str, type Command, type ParsedArgs } from '../command.ts';
@@ -24,7 +25,7 @@ export const checkCommand: Command = {
   summary: 'evaluate the rules over the stored items and print the open findings',
   usage: 'pmo-bot check [--item KEY] [--json] | pmo-bot check --config proposed.yaml --diff [--against current.yaml] [--json]',
   details:
-    'Records the findings (new, ongoing, resolved) like a worker cycle, without syncing or notifying.\n--json prints an array of Finding.\n' +
+    'Records the findings (new, ongoing, resolved) and the health per project, team and person like a worker cycle, without syncing or notifying.\n--json prints an array of Finding.\n' +
     '--item KEY (demo:PAY-12, or PAY-12 when unambiguous) prints every rule\'s verdict on that item and why; with --json an array of {ruleId, severity, verdict, state, message, options}.\n' +
     '--diff evaluates the stored items under the current config (--against, else the usual one) and under --config, records and notifies nothing, and prints the findings the change adds, removes or re-grades; --json: {added, removed, changed}.',
   options: { ...COMMON_OPTIONS, ...JSON_OPTION, item: { type: 'string' }, diff: { type: 'boolean' }, against: { type: 'string' } },
@@ -40,6 +41,7 @@ export const checkCommand: Command = {
         timezone: cli.config.timezone,
         log: rt.log,
       });
+      recordHealth(rt.store, cli.config.health, summary.runId, rt.clock.now().toISOString());
       const itemKey = str(args, 'item');
       if (itemKey !== undefined) {
         const item = rt.store.items.get(itemKey) ?? findByNativeKey(rt.store, itemKey);

@@ -59,6 +59,10 @@ export function renderCycle(s: CycleSummary, mode: string): string {
         `(${e.findings.opened} new, ${e.findings.reopened} reopened, ${e.findings.resolved} resolved)`,
     );
   }
+  if (s.health) {
+    const h = s.health;
+    lines.push(`  health  projects ${h.red} red, ${h.amber} amber, ${h.green} green; compliance ${Math.round(h.compliance * 100)}%`);
+  }
   if (s.delivery) {
     const n = s.notify;
     const parts = n
