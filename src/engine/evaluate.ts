@@ -1,5 +1,5 @@
 import { SEVERITY_RANK, type FindingSubject, type Severity } from '../model/finding.ts';
-import type { WorkItem } from '../model/work-item.ts';
+import type { Sprint, WorkItem } from '../model/work-item.ts';
 import type { Store } from '../store/index.ts';
 import { findingId, type RecordTally, type ReportedFinding } from '../store/findings.ts';
 import type { Clock } from '../util/clock.ts';
@@ -43,6 +43,28 @@ export interface EvaluateOptions {
    * (for `check --diff`). Implies a full run without state.
    */
   collect?: (finding: ReportedFinding) => void;
+  /**
+   * With `collect` only: the items and sprints to evaluate instead of the stored ones (a backtest
+   * evaluates the portfolio as it stood weeks ago).
+   */
+  portfolio?: Portfolio;
+}
+
+/** What an evaluation reads: every item, one item or sprint by key, and every sprint. */
+export interface Portfolio {
+  items(): Iterable<WorkItem>;
+  item(key: string): WorkItem | undefined;
+  sprint(key: string): Sprint | undefined;
+  sprints(): Sprint[];
+}
+
+function storedPortfolio(store: Store): Portfolio {
+  return {
+    items: () => store.items.iterate(),
+    item: (key) => store.items.get(key),
+    sprint: (key) => store.items.sprint(key),
+    sprints: () => store.items.sprints(),
+  };
 }
 
 export interface EvaluationSummary {
@@ -100,6 +122,8 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   const nowMs = now.getTime();
   const nowIso = now.toISOString();
   const dry = options.collect;
+  if (options.portfolio && !dry) throw new Error('evaluate: a portfolio other than the store needs collect (a dry run)');
+  const portfolio = options.portfolio ?? storedPortfolio(store);
   const runId = dry ? 0 : (options.runId ?? store.startRun('check', nowIso));
   const plan = options.plan ?? compileRulePlan(options.library ?? [], { rules: options.rules, overrides: options.overrides }, builtInPresets);
   const typeMapping = options.typeMapping ?? NO_MAPPING;
@@ -119,19 +143,19 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     state.lookups = new Map();
     state.recorded = new Map();
   }
-  const mark = store.items.changeMark();
+  const mark = dry ? null : store.items.changeMark();
 
   const lookup: PortfolioLookup = {
     item: (key) => {
       let found = state.lookups.get(key);
       if (found === undefined) {
         if (state.lookups.size >= MAX_LOOKUPS) state.lookups.clear();
-        found = store.items.get(key) ?? null;
+        found = portfolio.item(key) ?? null;
         state.lookups.set(key, found);
       }
       return found ?? undefined;
     },
-    sprint: (key) => store.items.sprint(key),
+    sprint: (key) => portfolio.sprint(key),
   };
   const seen = new Set<string>();
   const tally: RecordTally = { opened: 0, reopened: 0, ongoing: 0 };
@@ -332,14 +356,14 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       visitItem(item);
     }
   } else {
-    for (const item of store.items.iterate()) {
+    for (const item of portfolio.items()) {
       items++;
       visitItem(item);
     }
   }
 
   phase = 'aggregate';
-  const sprints = store.items.sprints();
+  const sprints = portfolio.sprints();
   for (const sprint of sprints) {
     for (const eff of plan.forSubject({ source: sprint.source, project: sprint.project, team: sprint.team })) {
       const live = liveFor(eff);

@@ -197,9 +197,14 @@ export function sprintChanges(item: WorkItem): Array<{ at: string; sprints: stri
   const out: Array<{ at: string; sprints: string[] }> = [];
   for (const change of item.history) {
     if (!/^(sprint|iteration|system\.iterationpath)$/i.test(change.field)) continue;
-    out.push({ at: change.at, sprints: (change.to ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '') });
+    out.push({ at: change.at, sprints: sprintValues(change.to) });
   }
   return out;
+}
+
+/** The sprints a history value names: Jira lists every sprint an item has been in, comma-separated. */
+export function sprintValues(value: string | null): string[] {
+  return (value ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
 }
 
 /** What sprint-level aggregate rules keep of an item in an active sprint. */

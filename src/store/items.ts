@@ -6,6 +6,8 @@ export interface ItemFilter {
   source?: string | undefined;
   project?: string | undefined;
   includeRemoved?: boolean;
+  /** Items that were not yet removed at this instant (ISO): the live ones and those removed later. */
+  liveAt?: string | undefined;
 }
 
 export interface QuarantineRow {
@@ -255,7 +257,10 @@ function sprintFromRow(r: SprintRow): Sprint {
 function whereClause(filter: ItemFilter): { sql: string; params: string[] } {
   const parts: string[] = [];
   const params: string[] = [];
-  if (!filter.includeRemoved) parts.push('removed_at IS NULL');
+  if (filter.liveAt !== undefined) {
+    parts.push('(removed_at IS NULL OR removed_at > ?)');
+    params.push(filter.liveAt);
+  } else if (!filter.includeRemoved) parts.push('removed_at IS NULL');
   if (filter.source) {
     parts.push('source = ?');
     params.push(filter.source);

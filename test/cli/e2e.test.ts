@@ -91,6 +91,41 @@ describe('pmo-bot CLI end to end (child processes)', () => {
     expect(b).toMatchObject({ source: 'demo', fetched: 0, upserted: 0 });
   });
 
+  it('after a cycle: health per scope, the audit trail as JSON and CSV, and a backtest that agrees with check', () => {
+    const dir = scratch();
+    expect(cli(['run', '--once', '--config', EXAMPLE], dir).code).toBe(0);
+
+    const health = cli(['health', '--json', '--config', EXAMPLE], dir);
+    const audit = cli(['audit', '--json', '--config', EXAMPLE], dir);
+    const csv = cli(['audit', '--csv', '--since', '2020-01-01', '--config', EXAMPLE], dir);
+    const backtest = cli(['rules', 'backtest', '--weeks', '3', '--json', '--config', EXAMPLE], dir);
+    const findings = JSON.parse(cli(['findings', '--json', '--config', EXAMPLE], dir).stdout) as Array<{ state: string }>;
+
+    expect(health.code, health.stderr).toBe(0);
+    const rows = JSON.parse(health.stdout) as Array<{ scope: string; subject: string; rag: string; compliance: number; items: number; trend: unknown[] }>;
+    expect(new Set(rows.map((r) => r.scope))).toEqual(new Set(['portfolio', 'project', 'team', 'person']));
+    expect(rows.find((r) => r.scope === 'portfolio')).toMatchObject({ subject: 'all', items: 360 });
+    for (const r of rows) expect(['red', 'amber', 'green']).toContain(r.rag);
+    expect(rows[0]!.trend).toHaveLength(8);
+    expect(audit.code, audit.stderr).toBe(0);
+    const entries = JSON.parse(audit.stdout) as Array<{ type: string; actor: string; after: string | null }>;
+    expect(entries.filter((e) => e.type === 'opened')).toHaveLength(findings.length);
+    expect(entries.find((e) => e.type === 'waived')).toMatchObject({ actor: 'marcus.silva@contoso.example', after: 'waived' });
+    expect(entries.some((e) => e.type === 'prompted')).toBe(true);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.split('\r\n')[0]).toBe('at,type,actor,reason,findingId,ruleId,subjectKind,subjectKey,project,before,after,data');
+    expect(csv.stdout.trim().split('\r\n')).toHaveLength(entries.length + 1);
+    expect(backtest.code, backtest.stderr).toBe(0);
+    const report = JSON.parse(backtest.stdout) as { weeks: Array<{ items: number; findings: number }>; rules: unknown[] };
+    expect(report.weeks).toHaveLength(3);
+    // The last week is now: the rules raise what the cycle recorded (waived ones included).
+    expect(report.weeks[2]!.findings).toBe(findings.filter((f) => f.state !== 'resolved').length);
+    expect(report.weeks[0]!.items).toBeLessThan(report.weeks[2]!.items);
+    expect(cli(['audit', '--since', 'last week', '--config', EXAMPLE], dir).code).toBe(2);
+    expect(cli(['rules', 'backtest', '--weeks', '0', '--config', EXAMPLE], dir).code).toBe(2);
+    expect(cli(['health', '--scope', 'galaxy', '--config', EXAMPLE], dir).code).toBe(2);
+  });
+
   it('config validate on a broken file exits 2 naming the file, line and key, and writes nothing', () => {
     const dir = scratch();
     const broken = join(dir, 'broken.yaml');

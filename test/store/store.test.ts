@@ -20,7 +20,7 @@ describe('store: migrations', () => {
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['digest_snapshots', 'engine_state', 'finding_events', 'finding_notices', 'findings', 'kpi_snapshots', 'outbox', 'prompts', 'quarantine', 'runs', 'slack_users', 'sprints', 'sync_state', 'transitions', 'work_items']);
+    expect(tables).toEqual(['digest_snapshots', 'engine_state', 'finding_events', 'finding_notices', 'findings', 'health_snapshots', 'kpi_snapshots', 'outbox', 'prompts', 'quarantine', 'runs', 'slack_users', 'sprints', 'sync_state', 'transitions', 'work_items']);
     close();
   });
 
