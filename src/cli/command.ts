@@ -1,3 +1,4 @@
+import { PmoError } from '../util/errors.ts';
 import type { ParseArgsConfig } from 'node:util';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -33,4 +34,15 @@ export function str(args: ParsedArgs, name: string): string | undefined {
 
 export function flag(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
+}
+
+/** A whole-number flag within bounds (its default when absent); anything else is a usage error. */
+export function intFlag(args: ParsedArgs, name: string, bounds: { min: number; max: number; fallback: number }): number {
+  const text = str(args, name);
+  if (text === undefined) return bounds.fallback;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < bounds.min || n > bounds.max) {
+    throw new PmoError('USAGE', `--${name} must be a whole number from ${bounds.min} to ${bounds.max}, got "${text}"`);
+  }
+  return n;
 }

@@ -2,7 +2,7 @@ import { computeHealth, healthAt, HEALTH_SCOPES, type Health, type HealthScope, 
 import type { Store } from '../../store/index.ts';
 import { sparkline } from '../../notify/blocks/digest.ts';
 import { PmoError } from '../../util/errors.ts';
-import { COMMON_OPTIONS, JSON_OPTION, flag, str, type Command } from '../command.ts';
+import { COMMON_OPTIONS, JSON_OPTION, flag, intFlag, str, type Command } from '../command.ts';
 import { loadCliConfig, openRuntime } from '../context.ts';
 import { print, printJson, table } from '../output.ts';
 
@@ -27,9 +27,7 @@ export const healthCommand: Command = {
   async run(args) {
     const scope = str(args, 'scope');
     if (scope !== undefined && !(HEALTH_SCOPES as readonly string[]).includes(scope)) throw new PmoError('USAGE', `--scope must be one of: ${HEALTH_SCOPES.join(', ')}`);
-    const weeksText = str(args, 'weeks') ?? '8';
-    const weeks = Number(weeksText);
-    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) throw new PmoError('USAGE', `--weeks must be a whole number from 1 to 104, got "${weeksText}"`);
+    const weeks = intFlag(args, 'weeks', { min: 1, max: 104, fallback: 8 });
     const cli = loadCliConfig({ config: str(args, 'config') });
     const rt = openRuntime(cli);
     try {

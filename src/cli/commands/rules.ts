@@ -8,7 +8,7 @@ import { formatResults, runRuleTests } from '../../engine/rule-tests.ts';
 import { PmoError } from '../../util/errors.ts';
 import { systemClock } from '../../util/clock.ts';
 import { ruleSetup } from '../../engine/setup.ts';
-import { COMMON_OPTIONS, JSON_OPTION, flag, str, type Command, type ParsedArgs } from '../command.ts';
+import { COMMON_OPTIONS, JSON_OPTION, flag, intFlag, str, type Command, type ParsedArgs } from '../command.ts';
 import { loadCliConfig, openRuntime } from '../context.ts';
 import { backtest, type BacktestReport } from '../../engine/backtest.ts';
 import { formatInZone } from '../../notify/time.ts';
@@ -99,9 +99,7 @@ export const rulesCommand: Command = {
 };
 
 async function runBacktest(args: ParsedArgs): Promise<number> {
-  const weeksText = str(args, 'weeks') ?? '8';
-  const weeks = Number(weeksText);
-  if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) throw new PmoError('USAGE', `--weeks must be a whole number from 1 to 52, got "${weeksText}"`);
+  const weeks = intFlag(args, 'weeks', { min: 1, max: 52, fallback: 8 });
   const cli = loadCliConfig({ config: str(args, 'config') });
   const rt = openRuntime(cli);
   try {
