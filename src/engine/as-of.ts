@@ -1,4 +1,4 @@
-import type { Sprint, SprintRef, SprintState, StatusCategory, WorkItem } from '../model/work-item.ts';
+import type { Person, Sprint, SprintRef, SprintState, StatusCategory, WorkItem } from '../model/work-item.ts';
 import type { Store } from '../store/index.ts';
 import { sprintValues } from './helpers.ts';
 import type { Portfolio } from './evaluate.ts';
@@ -9,18 +9,18 @@ import type { Portfolio } from './evaluate.ts';
  * parent. Text (title, description, acceptance criteria) and custom fields are as they are now: no
  * connector keeps their history.
  */
-export function portfolioAsOf(store: Store, at: string): Portfolio {
+export function portfolioAsOf(store: Store, at: string, people: PeopleIndex = peopleIndex(store)): Portfolio {
   const sprints = sprintIndex(store.items.sprints(), at);
   return {
     *items() {
       for (const item of store.items.iterate({ liveAt: at })) {
-        const then = itemAsOf(item, at, sprints);
+        const then = itemAsOf(item, at, sprints, people);
         if (then) yield then;
       }
     },
     item: (key) => {
       const item = store.items.get(key);
-      return item && itemAsOf(item, at, sprints);
+      return item && itemAsOf(item, at, sprints, people);
     },
     sprint: (key) => sprints.byKey.get(key),
     sprints: () => [...sprints.byKey.values()],
@@ -65,10 +65,25 @@ export function sprintIndex(all: readonly Sprint[], at: string): SprintIndex {
   };
 }
 
+/** A history value naming a person (Jira and Azure DevOps keep display names) → the person, email included. */
+export type PeopleIndex = (value: string) => Person | undefined;
+
+/** Everyone assigned to a stored item, by display name and id (first seen wins). */
+export function peopleIndex(store: Store): PeopleIndex {
+  const byValue = new Map<string, Person>();
+  const rows = store.db.prepare("SELECT DISTINCT json_extract(data, '$.assignee') FROM work_items WHERE assignee_email IS NOT NULL").pluck().iterate() as Iterable<string | null>;
+  for (const json of rows) {
+    if (json === null) continue;
+    const p = JSON.parse(json) as Person;
+    for (const v of [p.name, p.id]) if (!byValue.has(v.toLowerCase())) byValue.set(v.toLowerCase(), p);
+  }
+  return (value) => byValue.get(value.toLowerCase());
+}
+
 const refOf = (s: Sprint): SprintRef => ({ id: s.id, name: s.name, state: s.state, startDate: s.startDate, endDate: s.endDate });
 
 /** `item` as it was at `at`, or undefined when it did not exist yet. */
-export function itemAsOf(item: WorkItem, at: string, sprints: SprintIndex): WorkItem | undefined {
+export function itemAsOf(item: WorkItem, at: string, sprints: SprintIndex, people: PeopleIndex = () => undefined): WorkItem | undefined {
   if (item.createdAt > at) return undefined;
   const transitions = item.transitions.filter((t) => t.at <= at);
   const history = item.history.filter((h) => h.at <= at);
@@ -104,7 +119,7 @@ export function itemAsOf(item: WorkItem, at: string, sprints: SprintIndex): Work
     sprint: item.sprint ? currentSprint(item, sprints) : null,
   };
   // Undo, newest first, every tracked change made after `at`.
-  for (const change of later) revert(then, change.field, change.from, sprints);
+  for (const change of later) revert(then, change.field, change.from, sprints, people);
   return then;
 }
 
@@ -121,7 +136,7 @@ function currentSprint(item: WorkItem, sprints: SprintIndex): SprintRef | null {
   return s ? refOf(s) : item.sprint;
 }
 
-function revert(item: WorkItem, field: string, from: string | null, sprints: SprintIndex): void {
+function revert(item: WorkItem, field: string, from: string | null, sprints: SprintIndex, people: PeopleIndex): void {
   const value = from === null || from.trim() === '' ? null : from;
   switch (field.toLowerCase()) {
     case 'sprint':
@@ -144,7 +159,9 @@ function revert(item: WorkItem, field: string, from: string | null, sprints: Spr
     }
     case 'assignee':
       if (value === null) item.assignee = null;
-      else if (!item.assignee || (item.assignee.name !== value && item.assignee.id !== value)) item.assignee = { id: value, name: value, email: value.includes('@') ? value.toLowerCase() : null };
+      else if (!item.assignee || (item.assignee.name !== value && item.assignee.id !== value)) {
+        item.assignee = people(value) ?? { id: value, name: value, email: value.includes('@') ? value.toLowerCase() : null };
+      }
       return;
     case 'duedate':
       item.dueDate = value === null ? null : value.slice(0, 10);

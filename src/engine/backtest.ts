@@ -2,7 +2,7 @@ import type { Severity } from '../model/finding.ts';
 import type { Store } from '../store/index.ts';
 import { fixedClock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
-import { portfolioAsOf } from './as-of.ts';
+import { peopleIndex, portfolioAsOf } from './as-of.ts';
 import { evaluate } from './evaluate.ts';
 import type { RuleSetup } from './setup.ts';
 
@@ -41,6 +41,7 @@ export interface BacktestReport {
  */
 export function backtest(store: Store, setup: RuleSetup, options: { weeks: number; now: Date; timezone: string; log: Logger; ruleId?: string | undefined }): BacktestReport {
   const instants = Array.from({ length: options.weeks }, (_, i) => new Date(options.now.getTime() - (options.weeks - 1 - i) * WEEK_MS).toISOString());
+  const people = peopleIndex(store);
   const perRule = new Map<string, { category: string; ids: Array<Set<string>> }>();
   const weeks: BacktestWeek[] = instants.map((at, w) => {
     const bySeverity: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
@@ -52,7 +53,7 @@ export function backtest(store: Store, setup: RuleSetup, options: { weeks: numbe
       clock: fixedClock(at),
       timezone: options.timezone,
       log: options.log,
-      portfolio: portfolioAsOf(store, at),
+      portfolio: portfolioAsOf(store, at, people),
       collect: (f) => {
         if (options.ruleId !== undefined && f.ruleId !== options.ruleId) return;
         let rule = perRule.get(f.ruleId);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtInRules } from '../../rules/api.ts';
 import { builtInPresets } from '../../rules/presets/api.ts';
-import { itemAsOf, sprintIndex, sprintStateAt } from '../../src/engine/as-of.ts';
+import { itemAsOf, portfolioAsOf, sprintIndex, sprintStateAt } from '../../src/engine/as-of.ts';
 import { backtest } from '../../src/engine/backtest.ts';
 import { compileRulePlan } from '../../src/engine/rule-config.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -51,6 +51,8 @@ describe('the portfolio as it stood', () => {
 
     expect(then).toMatchObject({ status: 'To Do', statusCategory: 'todo', startedAt: null, resolvedAt: null, estimate: null, labels: ['growth'], transitions: [] });
     expect(then.assignee).toEqual({ id: 'Bo', name: 'Bo', email: null });
+    const bo = { id: 'u2', name: 'Bo', email: 'bo@acme.example' };
+    expect(itemAsOf(story, at, index(at), (v) => (v === 'Bo' ? bo : undefined))!.assignee).toEqual(bo);
     expect(then.sprint).toEqual({ id: '11', name: 'PAY Sprint 1', state: 'active', startDate: s1.startDate, endDate: s1.endDate });
     expect(then.history.map((h) => h.field)).toEqual(['sprint']);
     expect(then.updatedAt).toBe('2026-10-04T09:00:00.000Z');
@@ -82,6 +84,15 @@ describe('the portfolio as it stood', () => {
 });
 
 describe('rules backtest', () => {
+  it('a person named in history is the stored person with that name, email included', () => {
+    const store = openStore(':memory:');
+    const bo = { id: 'u2', name: 'Bo', email: 'bo@acme.example' };
+    store.transaction(() => store.items.upsert([story, makeWorkItem({ nativeKey: 'PAY-20', assignee: bo })], '2026-11-20T00:00:00.000Z'));
+
+    expect(portfolioAsOf(store, '2026-10-05T12:00:00.000Z').item('test:PAY-7')?.assignee).toEqual(bo);
+    expect(portfolioAsOf(store, '2026-11-05T12:00:00.000Z').item('test:PAY-7')?.assignee).toEqual(ada);
+  });
+
   it('counts, week by week, what each rule would have raised, and records nothing', () => {
     const store = openStore(':memory:');
     const later = makeWorkItem({ nativeKey: 'PAY-8', createdAt: '2026-11-10T09:00:00.000Z', estimate: null, assignee: ada });
