@@ -112,9 +112,15 @@ const round = (v: number): number => Math.round(v * 10_000) / 10_000;
 
 /**
  * Stores this run's health (call after an evaluation). A subject whose health is what was last
- * stored for it gets no new row: the trend is a step function read back with `healthAt`.
+ * stored for it gets no new row: the trend is a step function read back with `healthAt`. When no
+ * item and no finding changed since the last call (and the settings are the same) nothing can have
+ * changed, and the portfolio is not read again: null.
  */
-export function recordHealth(store: Store, settings: HealthSettings, runId: number, at: string): Health[] {
+export function recordHealth(store: Store, settings: HealthSettings, runId: number, at: string): Health[] | null {
+  const maxEvent = store.db.prepare('SELECT coalesce(max(id), 0) FROM finding_events').pluck().get() as number;
+  const mark = JSON.stringify([store.items.changeMark(), maxEvent, settings]);
+  const getMark = store.db.prepare("SELECT value FROM engine_state WHERE key = 'health_mark'").pluck();
+  if (getMark.get() === mark) return null;
   const health = computeHealth(store, settings);
   const last = store.db.prepare(`
     SELECT rag, score, compliance, items, critical, warning, info FROM health_snapshots
@@ -137,6 +143,7 @@ export function recordHealth(store: Store, settings: HealthSettings, runId: numb
       if (same) continue;
       insert.run({ scope: h.scope, subject: h.subject, at, runId, rag: h.rag, score: h.score, compliance: h.compliance, items: h.items, nonCompliant: h.nonCompliant, ...h.open });
     }
+    store.db.prepare("INSERT INTO engine_state (key, value) VALUES ('health_mark', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(mark);
   });
   return health;
 }

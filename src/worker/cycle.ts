@@ -16,7 +16,7 @@ export interface CycleSummary {
   evaluation: EvaluationSummary | null;
   /** Whether this cycle refreshed the week's KPI snapshot (at most every six hours). */
   kpiSnapshot: boolean;
-  /** Projects by RAG after this cycle's evaluation, and the portfolio's compliance (null when not computed). */
+  /** Projects by RAG after this cycle's evaluation, and the portfolio's compliance (null: unchanged since the last cycle, or failed). */
   health: HealthTally | null;
   messages: number;
   delivery: DeliveryTally | null;
@@ -82,7 +82,8 @@ export function tallyHealth(health: readonly Health[]): HealthTally {
 /** Stores this run's health per project, team and person; never fails a cycle. */
 function takeHealth(rt: Runtime, runId: number): HealthTally | null {
   try {
-    return tallyHealth(recordHealth(rt.store, rt.config.health, runId, rt.clock.now().toISOString()));
+    const health = recordHealth(rt.store, rt.config.health, runId, rt.clock.now().toISOString());
+    return health && tallyHealth(health);
   } catch (err) {
     rt.log.warn({ error: errorMessage(err) }, 'Health snapshot failed; the next cycle tries again');
     return null;

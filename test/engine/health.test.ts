@@ -61,8 +61,12 @@ describe('health per project, team and person', () => {
   it('is stored per run, a row only when it changed, and read back as a week-by-week trend', () => {
     const { store, check } = portfolio(3);
     const runAt = (at: string) => recordHealth(store, settings, check(at).runId, at);
-    runAt('2026-11-01T09:00:00.000Z');
-    runAt('2026-11-02T09:00:00.000Z'); // unchanged: no new rows
+    expect(runAt('2026-11-01T09:00:00.000Z')).not.toBeNull();
+    expect(runAt('2026-11-02T09:00:00.000Z')).toBeNull(); // nothing changed: not even computed
+    const [first] = store.findings.list({ state: 'open' });
+    store.findings.setState(first!.id, { state: 'snoozed', actor: 'test', reason: 'later' }, '2026-11-02T10:00:00.000Z');
+    store.findings.setState(first!.id, { state: 'open', actor: 'test', reason: 'back' }, '2026-11-02T11:00:00.000Z');
+    expect(runAt('2026-11-02T12:00:00.000Z')).not.toBeNull(); // a finding changed: computed, the same, no new row
     const rowsAfterTwo = store.db.prepare("SELECT count(*) FROM health_snapshots WHERE subject = 'PAY'").pluck().get();
     // Two of the three get an estimate, as a sync would bring them in.
     const fixed = ['test:PAY-0', 'test:PAY-1'].map((k) => ({ ...store.items.get(k)!, estimate: 5 }));
