@@ -2,7 +2,7 @@ import { SEVERITY_RANK } from '../model/finding.ts';
 import type { WorkItem } from '../model/work-item.ts';
 import { availableParallelism } from 'node:os';
 import type { Store } from '../store/index.ts';
-import { findingId, type RecordTally, type ReportedFinding } from '../store/findings.ts';
+import { findingId, prepareFinding, type PreparedFinding, type RecordTally, type ReportedFinding } from '../store/findings.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
 import type { PortfolioLookup, AnyRule } from './rule.ts';
@@ -94,11 +94,18 @@ export function createEvaluatorState(): EvaluatorState {
 /** The pseudo-rule under which failures of a rule on a subject are reported. */
 export const RULE_ERROR_ID = 'rule-error';
 
-const FLUSH_EVERY = 5000;
+// Findings per write transaction, written in id order: finding ids are hashes, so the id index and the
+// audit trail's index take each batch at random places; sorted and 20,000 at a time, a batch dirties
+// each index page once (measured on 315,000 new findings: 8.6 instead of 10 CPU-s, a third less WAL).
+const FLUSH_EVERY = 20_000;
 const NO_MAPPING: readonly TypeMappingEntry[] = [];
 /** Looked-up items kept between runs; beyond this the cache starts over. */
 const MAX_LOOKUPS = 50_000;
 const MAX_LOGGED_ERRORS = 20;
+
+function byId(a: PreparedFinding, b: PreparedFinding): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
 
 /** Fewest items for which a full run spreads its item pass over threads (each costs ≈0.5 CPU-s to start). */
 const PARALLEL_MIN_ITEMS = 50_000;
@@ -148,6 +155,8 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     state.recorded = new Map();
   }
   const mark = store.items.changeMark();
+  // Findings of rules with none stored yet (a first run, a newly enabled rule) are written without a look-up.
+  const known = dry ? undefined : store.findings.ruleIds();
 
   const lookup: PortfolioLookup = {
     item: (key) => {
@@ -165,7 +174,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   const tally: RecordTally = { opened: 0, reopened: 0, ongoing: 0 };
   const byRule: Record<string, number> = {};
   const aborted = new Set<string>();
-  let buffer = new Map<string, ReportedFinding>();
+  let buffer = new Map<string, PreparedFinding>();
   let pendingFlush = false;
   let ruleErrors = 0;
   let phase: 'items' | 'aggregate' = 'items';
@@ -175,18 +184,18 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     const batch = [...buffer.values()];
     buffer = new Map();
     if (dry) {
-      for (const f of batch) dry(f);
+      for (const f of batch) dry(JSON.parse(f.data) as ReportedFinding);
       return;
     }
     // Aggregate findings come back every run: those written unchanged last time are skipped.
-    const toRecord: ReportedFinding[] = [];
+    const toRecord: PreparedFinding[] = [];
     const written = new Map<string, string>();
     for (const f of batch) {
       if (!fromAggregate.has(f.id)) {
         toRecord.push(f);
         continue;
       }
-      const signature = JSON.stringify(f);
+      const signature = f.data;
       if (state.recorded.get(f.id) === signature) {
         tally.ongoing++;
         continue;
@@ -194,7 +203,8 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       toRecord.push(f);
       written.set(f.id, signature);
     }
-    const t = store.transaction(() => store.findings.record(toRecord, runId, nowIso));
+    toRecord.sort(byId);
+    const t = store.transaction(() => store.findings.record(toRecord, runId, nowIso, known));
     for (const [id, signature] of written) state.recorded.set(id, signature);
     tally.opened += t.opened;
     tally.reopened += t.reopened;
@@ -202,7 +212,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   };
 
   const fromAggregate = new Set<string>();
-  const add = (finding: ReportedFinding): void => {
+  const add = (finding: PreparedFinding): void => {
     seen.add(finding.id);
     if (phase === 'aggregate') fromAggregate.add(finding.id);
     const prior = buffer.get(finding.id);
@@ -222,7 +232,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       if (ruleErrors <= MAX_LOGGED_ERRORS) log.warn({ rule: ruleId, subject: subject.key, error: failure.message }, 'Rule failed on a subject; skipped');
     }
     const message = failure.abort ? `rule ${ruleId} was stopped: ${failure.message}` : `rule ${ruleId} failed on ${subject.key}: ${failure.message}`;
-    add({
+    add(prepareFinding({
       id: findingId(`${RULE_ERROR_ID}/${ruleId}`, subject),
       ruleId: RULE_ERROR_ID,
       category: 'compliance',
@@ -236,7 +246,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       project: subject.project ?? null,
       team: subject.team ?? null,
       fix: null,
-    });
+    }));
   };
 
   const factsFor = (signature: string): Map<string, unknown> => {
@@ -259,7 +269,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   };
 
   const objectives = options.objectives ?? [];
-  const runner = createRuleRunner({ plan, typeMapping, now, timezone: options.timezone, objectives, lookup, aborted, report: add, fail, factsFor, recheck });
+  const runner = createRuleRunner({ plan, typeMapping, now, timezone: options.timezone, objectives, lookup, aborted, report: (f) => add(prepareFinding(f)), fail, factsFor, recheck });
   const { visitors, liveFor } = runner;
   const visitItem = (item: WorkItem): void => {
     runner.visitItem(item);

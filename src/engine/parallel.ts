@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { WorkItem } from '../model/work-item.ts';
-import type { ReportedFinding } from '../store/findings.ts';
+import { prepareFinding, type PreparedFinding } from '../store/findings.ts';
 import { createItemRepo } from '../store/items.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { ObjectiveSpec } from './objective-match.ts';
@@ -36,7 +36,10 @@ const TAKEN = 3;
 const MAX_AHEAD = 2;
 const MAX_LOOKUPS = 50_000;
 const THREAD_HEAP_MB = 256;
-const THREAD_YOUNG_MB = 24;
+const THREAD_YOUNG_MB = 32;
+// Rows per read on a thread: with a small young generation a chunk of 2,000 (≈5 MB of JSON) outlived
+// scavenges and was promoted, which tripled garbage-collection time.
+const THREAD_CHUNK_ROWS = 250;
 
 /** What an item-pass thread starts with (structured-cloned into it). */
 export interface ItemPassInit {
@@ -67,7 +70,7 @@ interface Batch {
   last: boolean;
   /** The batch's item keys: facts and re-check instants refer to them by position, so each key crosses once. */
   keys: string[];
-  findings: ReportedFinding[];
+  findings: PreparedFinding[];
   /** Per aggregate visitor configuration: its facts as key position, fact, … in item order. */
   facts: Array<{ signature: string; entries: unknown[] }>;
   /** key position, instant, … */
@@ -80,7 +83,7 @@ type ThreadMessage = { t: 'ready' } | { t: 'failed'; message: string } | { t: 'f
 
 /** How the main thread takes in a thread's output (called in key-range order). */
 export interface ItemPassSink {
-  finding(finding: ReportedFinding): void;
+  finding(finding: PreparedFinding): void;
   /** `entries`: key position in `keys`, fact, … */
   facts(signature: string, entries: readonly unknown[], keys: readonly string[]): void;
   recheck(key: string, at: number): void;
@@ -296,7 +299,7 @@ export function itemPassThread(init: ItemPassInit, postMessage: (message: Thread
       objectives: setup.objectives,
       lookup,
       aborted,
-      report: (f) => batch.findings.push(f),
+      report: (f) => batch.findings.push(prepareFinding(f)),
       fail: (failure) => {
         if (failure.abort) aborted.add(failure.ruleId);
         batch.failures.push({ ...failure, at: batch.findings.length });
@@ -334,7 +337,7 @@ export function itemPassThread(init: ItemPassInit, postMessage: (message: Thread
       batch = emptyBatch(range);
       const after = range === 0 ? '' : init.bounds[range - 1]!;
       const through = range < init.bounds.length ? init.bounds[range]! : null;
-      for (const item of items.iterate({}, 2000, { after, through })) {
+      for (const item of items.iterate({}, THREAD_CHUNK_ROWS, { after, through })) {
         batch.keys.push(item.key);
         runner.visitItem(item);
         if (batch.keys.length >= BATCH_ITEMS) send(false);
