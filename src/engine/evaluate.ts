@@ -42,7 +42,7 @@ export interface EvaluateOptions {
   full?: boolean;
   /**
    * How many threads a full run's item pass uses (1: this thread only). Default: one per core (up to
-   * four) from 50,000 items on, when the setup can be rebuilt on a thread (`recipe`) and the store is
+   * four) from 200,000 items on, when the setup can be rebuilt on a thread (`recipe`) and the store is
    * a file. Findings, facts and rule errors come out exactly as on one thread.
    */
   threads?: number;
@@ -108,7 +108,7 @@ function byId(a: PreparedFinding, b: PreparedFinding): number {
 }
 
 /** Fewest items for which a full run spreads its item pass over threads (each costs ≈0.5 CPU-s to start). */
-const PARALLEL_MIN_ITEMS = 50_000;
+const PARALLEL_MIN_ITEMS = 200_000;
 /** Item-pass threads by default: one per core, up to this many. */
 const MAX_THREADS = 4;
 

@@ -36,8 +36,8 @@ const TAKEN = 3;
 const MAX_AHEAD = 2;
 const MAX_LOOKUPS = 50_000;
 const THREAD_HEAP_MB = 256;
-const THREAD_YOUNG_MB = 32;
-// Rows per read on a thread: with a small young generation a chunk of 2,000 (≈5 MB of JSON) outlived
+const THREAD_YOUNG_MB = 16;
+// Rows per read on a thread: with a small young generation a chunk of 2,000 rows (≈3 MB of JSON) outlived
 // scavenges and was promoted, which tripled garbage-collection time.
 const THREAD_CHUNK_ROWS = 250;
 
@@ -182,7 +182,14 @@ export function runParallelItemPass(options: ParallelPassOptions): number {
       if (failure.abort && index !== undefined) Atomics.store(aborts, index, 1);
     }
     for (; f < b.findings.length; f++) sink.finding(b.findings[f]!);
-    for (const { signature, entries } of b.facts) sink.facts(signature, entries, b.keys);
+    // Facts of several rules about one item held the same strings on the thread; copied across, each
+    // came back separately. Sharing them again within the batch keeps the kept facts as small as on one thread.
+    const strings = new Map<string, string>();
+    for (const key of b.keys) strings.set(key, key);
+    for (const { signature, entries } of b.facts) {
+      for (let i = 1; i < entries.length; i += 2) entries[i] = share(entries[i], strings, SHARE_DEPTH);
+      sink.facts(signature, entries, b.keys);
+    }
     for (let i = 0; i < b.recheck.length; i += 2) sink.recheck(b.keys[b.recheck[i]!]!, b.recheck[i + 1]!);
     sink.batchDone();
     if (b.last) {
@@ -348,6 +355,28 @@ export function itemPassThread(init: ItemPassInit, postMessage: (message: Thread
   } finally {
     db.close();
   }
+}
+
+/** How deep into a fact `share` looks (facts are small: an item reference holds a person, a list holds keys). */
+const SHARE_DEPTH = 3;
+
+/** `value` with its strings replaced by equal ones already in `strings` (plain objects and arrays, `depth` levels). */
+function share(value: unknown, strings: Map<string, string>, depth: number): unknown {
+  if (typeof value === 'string') {
+    const known = strings.get(value);
+    if (known !== undefined) return known;
+    strings.set(value, value);
+    return value;
+  }
+  if (depth === 0 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = share(value[i], strings, depth - 1);
+    return value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const record = value as Record<string, unknown>;
+  for (const k in record) record[k] = share(record[k], strings, depth - 1);
+  return value;
 }
 
 function emptyBatch(range: number): Batch {

@@ -73,6 +73,13 @@ export interface FindingRow {
 
 const SYSTEM = 'pmo-bot';
 
+interface LiveRow {
+  rowid: number;
+  id: string;
+  rule_id: string;
+  state: FindingState;
+}
+
 /** Findings and their audit trail; every state change writes a `finding_events` row. */
 export function createFindingRepo(db: Db) {
   const select = db.prepare('SELECT id, state, severity, snoozed_until, data, message FROM findings WHERE id = ?');
@@ -94,6 +101,11 @@ export function createFindingRepo(db: Db) {
                         last_seen_at = ?, last_seen_run = ?
     WHERE id = ?`);
   const ruleIds = db.prepare('SELECT DISTINCT rule_id FROM findings').pluck();
+  const LIVE = "state IN ('open','snoozed','waived')";
+  const liveAll = db.prepare(`SELECT rowid, id, rule_id, state FROM findings WHERE ${LIVE}`);
+  const liveOfRule = db.prepare(`SELECT rowid, id, rule_id, state FROM findings WHERE rule_id = ? AND ${LIVE}`);
+  const liveOfItem = db.prepare(`SELECT rowid, id, rule_id, state FROM findings WHERE subject_kind = 'item' AND subject_key = ? AND ${LIVE}`);
+  const liveOfRuleNotItems = db.prepare(`SELECT rowid, id, rule_id, state FROM findings WHERE rule_id = ? AND subject_kind != 'item' AND ${LIVE}`);
   const setOpen = db.prepare(`
     UPDATE findings SET state = 'open', resolved_at = NULL, snoozed_until = NULL, changed_run = @run WHERE id = @id`);
   const insertEvent = db.prepare(
@@ -189,25 +201,24 @@ export function createFindingRepo(db: Db) {
       },
     ): string[] {
       const lastSeen = lastEvaluation();
-      const ids = (
-        db
-          .prepare(
-            `SELECT id FROM findings
-             WHERE state IN ('open','snoozed','waived')
-               AND rule_id NOT IN (SELECT value FROM json_each(@keep))
-               AND (@all = 1 OR rule_id IN (SELECT value FROM json_each(@rules))
-                    OR (subject_kind = 'item' AND subject_key IN (SELECT value FROM json_each(@items)))
-                    OR (subject_kind != 'item' AND rule_id IN (SELECT value FROM json_each(@subjectsOf))))`,
-          )
-          .pluck()
-          .all({
-            all: scope.all ? 1 : 0,
-            rules: JSON.stringify(scope.rules),
-            items: JSON.stringify(scope.items),
-            keep: JSON.stringify(scope.keep),
-            subjectsOf: JSON.stringify(scope.subjectsOf ?? []),
-          }) as string[]
-      ).filter((id) => !scope.seen.has(id));
+      const keep = new Set(scope.keep);
+      let rows: LiveRow[];
+      if (scope.all) {
+        rows = liveAll.all() as LiveRow[];
+      } else {
+        // An incremental run re-derives a few rules and items: indexed look-ups instead of a walk
+        // of every live finding (a third of a second at 1M items).
+        const byRowid = new Map<number, LiveRow>();
+        const take = (found: LiveRow[]) => {
+          for (const r of found) byRowid.set(r.rowid, r);
+        };
+        for (const rule of scope.rules) take(liveOfRule.all(rule) as LiveRow[]);
+        for (const key of scope.items) take(liveOfItem.all(key) as LiveRow[]);
+        for (const rule of scope.subjectsOf ?? []) take(liveOfRuleNotItems.all(rule) as LiveRow[]);
+        // In the order the single query walked them (the state index: state, then rowid).
+        rows = [...byRowid.values()].sort((a, b) => (a.state < b.state ? -1 : a.state > b.state ? 1 : a.rowid - b.rowid));
+      }
+      const ids = rows.filter((r) => !keep.has(r.rule_id) && !scope.seen.has(r.id)).map((r) => r.id);
       for (const id of ids) {
         resolveSeen.run({ id, now, run, lastSeen });
         event(id, now, 'resolved', 'no longer reported by its rule');

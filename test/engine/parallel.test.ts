@@ -182,7 +182,7 @@ describe('parallel evaluation', () => {
     const { recipe: _recipe, ...noRecipe } = setup;
 
     expect(run(serial, setup, 1, createEvaluatorState()).summary.threads).toBe(1);
-    // Default thread count: 1,500 items are far below the 50,000 where threads pay for their start.
+    // Default thread count: 1,500 items are far below the 200,000 where threads pay for their start.
     expect(evaluate({ store: serial, ...setup, clock: fixedClock(NOW), timezone: 'UTC', log: createLogger({ level: 'silent' }) }).threads).toBe(1);
     expect(run(serial, noRecipe, 2, createEvaluatorState()).summary.threads).toBe(1);
     const memory = openStore(':memory:');
