@@ -1,13 +1,11 @@
 import Database from 'better-sqlite3';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { WorkItem } from '../model/work-item.ts';
 import { prepareFinding, type PreparedFinding } from '../store/findings.ts';
 import { createItemRepo } from '../store/items.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { ObjectiveSpec } from './objective-match.ts';
-import type { PortfolioLookup } from './rule.ts';
 import type { RulePlan } from './rule-config.ts';
-import { createRuleRunner, type RuleFailure } from './rule-runner.ts';
+import { cachedLookup, createRuleRunner, type RuleFailure } from './rule-runner.ts';
 import { setupFromRecipe, type SetupRecipe } from './setup.ts';
 import type { TypeMappingEntry } from './type-mapping.ts';
 
@@ -28,13 +26,9 @@ const WAIT_MS = 2000;
 /** Batches a thread may have posted that the main thread has not taken in yet (bounds the memory between them). */
 const MAX_IN_FLIGHT = 8;
 /** Signal slots (see `ItemPassInit.signal`). */
-const POSTED = 0;
-const CLAIM = 1;
-const APPLYING = 2;
-const TAKEN = 3;
+const { POSTED, CLAIM, APPLYING, TAKEN } = { POSTED: 0, CLAIM: 1, APPLYING: 2, TAKEN: 3 } as const;
 /** Ranges a thread may run ahead of the one the main thread applies (their output waits in memory until then). */
 const MAX_AHEAD = 2;
-const MAX_LOOKUPS = 50_000;
 const THREAD_HEAP_MB = 256;
 const THREAD_YOUNG_MB = 16;
 // Rows per read on a thread: with a small young generation a chunk of 2,000 rows (≈3 MB of JSON) outlived
@@ -281,19 +275,7 @@ export function itemPassThread(init: ItemPassInit, postMessage: (message: Thread
     const items = createItemRepo(db);
     const aborts = new Int32Array(init.aborts);
     const library = setup.plan.library.map((r) => r.meta.id);
-    const lookups = new Map<string, WorkItem | null>();
-    const lookup: PortfolioLookup = {
-      item: (key) => {
-        let found = lookups.get(key);
-        if (found === undefined) {
-          if (lookups.size >= MAX_LOOKUPS) lookups.clear();
-          found = items.get(key) ?? null;
-          lookups.set(key, found);
-        }
-        return found ?? undefined;
-      },
-      sprint: (key) => items.sprint(key),
-    };
+    const lookup = cachedLookup(items, new Map());
     const aborted = new Set<string>();
     let batch = emptyBatch(0);
     const factSinks = new Map<string, { set(key: string, fact: unknown): void }>();

@@ -1,6 +1,7 @@
 import type { FindingSubject } from '../model/finding.ts';
 import type { WorkItem } from '../model/work-item.ts';
 import type { ReportedFinding } from '../store/findings.ts';
+import type { ItemRepo } from '../store/items.ts';
 import { errorMessage } from '../util/errors.ts';
 import type { ObjectiveSpec } from './objective-match.ts';
 import { RuleAbort, isAggregate, type PortfolioLookup, type RuleVisitor } from './rule.ts';
@@ -47,6 +48,25 @@ export interface LiveVisitor {
   eff: EffectiveRule;
   visitor: RuleVisitor;
   aggregate: boolean;
+}
+
+/** Looked-up items kept (between runs, on the main thread); beyond this the cache starts over. */
+const MAX_LOOKUPS = 50_000;
+
+/** `PortfolioLookup` over the store's items, caching each looked-up item (or its absence) in `cache`. */
+export function cachedLookup(items: Pick<ItemRepo, 'get' | 'sprint'>, cache: Map<string, WorkItem | null>): PortfolioLookup {
+  return {
+    item: (key) => {
+      let found = cache.get(key);
+      if (found === undefined) {
+        if (cache.size >= MAX_LOOKUPS) cache.clear();
+        found = items.get(key) ?? null;
+        cache.set(key, found);
+      }
+      return found ?? undefined;
+    },
+    sprint: (key) => items.sprint(key),
+  };
 }
 
 export function ruleFailure(ruleId: string, subject: FailedSubject, err: unknown): RuleFailure {

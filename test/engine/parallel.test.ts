@@ -84,15 +84,21 @@ function stateOf(state: EvaluatorState) {
   return { facts: facts.map(([signature, f]) => [signature, [...f]]), recheck: [...state.recheck] };
 }
 
+/** The same setup evaluated on one thread (`a`, store `serial`) and on two (`b`, store `parallel`), each store fresh. */
+function both(tag: string, setup: RuleSetup, threads = 2) {
+  const { serial, parallel } = stores(tag);
+  const one = createEvaluatorState();
+  const two = createEvaluatorState();
+  const a = run(serial, setup, 1, one);
+  const b = run(parallel, setup, threads, two);
+  return { serial, parallel, one, two, a, b };
+}
+
 describe('parallel evaluation', () => {
   it('writes exactly the findings, events, facts and re-check times one thread does, full and then incremental', () => {
-    const { serial, parallel } = stores('same');
     const setup = ruleSetup(config());
-    const one = createEvaluatorState();
-    const two = createEvaluatorState();
 
-    const a = run(serial, setup, 1, one);
-    const b = run(parallel, setup, 2, two);
+    const { serial, parallel, one, two, a, b } = both('same', setup);
 
     expect(a.summary.threads).toBe(1);
     expect(b.summary.threads).toBe(2);
@@ -117,11 +123,7 @@ describe('parallel evaluation', () => {
   });
 
   it('reports a rule that throws on a thread as one thread does: rule-error findings and the same warnings', () => {
-    const { serial, parallel } = stores('errors');
-    const setup = ruleSetup(config());
-
-    const a = run(serial, setup, 1, createEvaluatorState());
-    const b = run(parallel, setup, 2, createEvaluatorState());
+    const { serial, parallel, a, b } = both('errors', ruleSetup(config()));
 
     expect(b.summary.threads).toBe(2);
     expect(a.summary.ruleErrors).toBeGreaterThan(20);
@@ -139,13 +141,7 @@ describe('parallel evaluation', () => {
   });
 
   it('runs the runtime setup (objective-at-risk bound to the objectives) on threads too', () => {
-    const { serial, parallel } = stores('bound');
-    const setup = boundRuleSetup(config());
-
-    const one = createEvaluatorState();
-    const two = createEvaluatorState();
-    const a = run(serial, setup, 1, one);
-    const b = run(parallel, setup, 2, two);
+    const { serial, parallel, one, two, a, b } = both('bound', boundRuleSetup(config()));
 
     expect(b.summary.threads).toBe(2);
     // The bound rule keeps a compact form of every matching item as its fact.
