@@ -29,7 +29,6 @@ const MAX_IN_FLIGHT = 8;
 const { POSTED, CLAIM, APPLYING, TAKEN } = { POSTED: 0, CLAIM: 1, APPLYING: 2, TAKEN: 3 } as const;
 /** Ranges a thread may run ahead of the one the main thread applies (their output waits in memory until then). */
 const MAX_AHEAD = 2;
-const THREAD_HEAP_MB = 256;
 const THREAD_YOUNG_MB = 16;
 // Rows per read on a thread: with a small young generation a chunk of 2,000 rows (≈3 MB of JSON) outlived
 // scavenges and was promoted, which tripled garbage-collection time.
@@ -149,8 +148,10 @@ export function runParallelItemPass(options: ParallelPassOptions): number {
       const worker = new Worker(new URL('./parallel-thread.ts', import.meta.url), {
         workerData: init,
         transferList: [port2],
-        // A thread holds one batch at a time: a small heap makes V8 collect early instead of growing.
-        resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB, maxYoungGenerationSizeMb: THREAD_YOUNG_MB },
+        // A thread holds one batch at a time: a small young generation keeps it small (V8's default grew
+        // to 128 MB per thread). The old generation keeps the default limit: a rule that looks items up
+        // may need room, and running out would end the run.
+        resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_MB },
       });
       worker.unref();
       threads.push({ worker, port: port1, ready: false, finished: false });
