@@ -166,6 +166,7 @@ export function runParallelItemPass(options: ParallelPassOptions): number {
   const pending = new Map<number, Batch[]>();
   let next = 0;
   let items = 0;
+  let goneOnce = false;
 
   const apply = (b: Batch): void => {
     items += b.keys.length;
@@ -240,14 +241,19 @@ export function runParallelItemPass(options: ParallelPassOptions): number {
           }
         }
       }
-      if (progressed) continue;
+      if (progressed) {
+        goneOnce = false;
+        continue;
+      }
       if (Atomics.wait(signal, POSTED, posted, WAIT_MS) === 'timed-out') {
-        // A thread that ended without a word (killed, out of memory) would otherwise be waited on forever.
-        const dead = threads.find((t) => !t.finished && t.worker.threadId === -1);
-        if (dead && receiveMessageOnPort(dead.port) === undefined) {
+        // A thread that ended without a word (killed, out of memory) would otherwise be waited on
+        // forever. Seen gone twice with nothing received in between: its last messages were taken in.
+        const dead = threads.some((t) => !t.finished && t.worker.threadId === -1);
+        if (dead && goneOnce) {
           const why = 'an item-pass thread stopped without finishing';
           throw allReady ? new Error(why) : new ThreadsUnavailable(why);
         }
+        goneOnce = dead;
       }
     }
     if (next !== ranges) throw new Error(`item-pass threads left ${ranges - next} of ${ranges} key ranges unapplied`);
