@@ -129,7 +129,20 @@ export function compileCustomRules(configs: readonly CustomRuleConfig[]): AnyRul
   if (configs.length === 0) return [];
   const cel = createCelEnvironments();
   const view = viewCache(cel);
-  return configs.map((c) => compileOne(c, cel, view));
+  const clock: BudgetClock = { item: undefined, at: 0 };
+  return configs.map((c) => compileOne(c, cel, view, clock));
+}
+
+/**
+ * Custom rules run one after another on an item: the instant one finished is the instant the next
+ * starts, so each evaluation costs one clock reading instead of two (ten rules over 1M items read
+ * the clock 20M times: ≈1.7 CPU-s).
+ */
+interface BudgetClock {
+  /** The item the last custom rule finished on. */
+  item: WorkItem | undefined;
+  /** When it finished (`performance.now()`). */
+  at: number;
 }
 
 /** Several custom rules look at the same item in a row: convert it once. */
@@ -145,7 +158,7 @@ function viewCache(cel: CelEnvironments): (item: WorkItem, classes: readonly str
   };
 }
 
-function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<typeof viewCache>): AnyRule {
+function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<typeof viewCache>, clock: BudgetClock): AnyRule {
   const when: ParseResult | null = c.when ? cel.fast.parse(c.when) : null;
   const test: ParseResult = cel.fast.parse((c.require ?? c.condition)!);
   const violatedWhen = c.require !== undefined ? false : true;
@@ -173,20 +186,30 @@ function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<
           if (clockBound) ctx.recheckAt(midnight);
           const context = view(item, classes);
           const judge = (): boolean => (when === null || when(context) === true) && test(context) === violatedWhen;
-          let started = performance.now();
+          // Chained only from a custom rule that finished cleanly on this item just before (one that threw leaves it unset).
+          const chained = clock.item === item;
+          clock.item = undefined;
+          let started = chained ? clock.at : performance.now();
           let violated = judge();
-          let took = performance.now() - started;
+          let ended = performance.now();
+          let took = ended - started;
           if (took > c.budgetMs) {
             // A garbage-collection pause can land in any evaluation: only a second overrun counts.
             spent += took;
-            started = performance.now();
+            started = ended;
             violated = judge();
-            took = performance.now() - started;
+            ended = performance.now();
+            took = ended - started;
           }
           spent += took;
           if (spent > RUN_BUDGET_MS) throw new RuleAbort(`spent more than ${RUN_BUDGET_MS / 1000} s in this evaluation`);
           if (took > c.budgetMs) throw new Error(`took ${took.toFixed(1)} ms on one item (budget ${c.budgetMs} ms)`);
-          if (!violated) return;
+          // A rule that reports does not hand its end on: the next rule's time starts after the report.
+          if (!violated) {
+            clock.item = item;
+            clock.at = ended;
+            return;
+          }
           ctx.report({ messageId: 'violated', subject: item, data: messageData(item, c.message), evidence: { rule: c.id, ...(c.require ? { require: c.require } : { condition: c.condition! }) } });
         },
       };

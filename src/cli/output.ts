@@ -1,7 +1,9 @@
 /** Plain-text tables for the human output of CLI commands (JSON output never goes through here). */
 export function table(headers: string[], rows: Array<Array<string | number | null>>): string {
   const cells = rows.map((r) => r.map((c) => (c === null ? '' : String(c))));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => [...(r[i] ?? '')].length)));
+  // A loop, not Math.max(...column): `check` over 1M items lists 300,000 findings, more arguments than a call takes.
+  const widths = headers.map((h) => h.length);
+  for (const r of cells) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i]!, [...(r[i] ?? '')].length);
   const line = (r: string[]) =>
     r
       .map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - [...c].length)))

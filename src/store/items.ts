@@ -10,6 +10,12 @@ export interface ItemFilter {
   liveAt?: string | undefined;
 }
 
+/** Keys after `after` (exclusive) up to `through` (inclusive; open-ended when absent or null). */
+export interface KeyRange {
+  after?: string;
+  through?: string | null;
+}
+
 export interface QuarantineRow {
   source: string;
   nativeKey: string;
@@ -153,16 +159,38 @@ export function createItemRepo(db: Db) {
      * Streams items in key order, a chunk of rows at a time (keyset paging), so memory stays flat and
      * no statement is left open: callers may write to the store between chunks.
      */
-    *iterate(filter: ItemFilter = {}, chunkSize = 2000): Generator<WorkItem> {
+    *iterate(filter: ItemFilter = {}, chunkSize = 2000, range: KeyRange = {}): Generator<WorkItem> {
       const { sql, params } = whereClause(filter);
       const glue = sql ? ' AND' : 'WHERE';
-      const stmt = db.prepare(`SELECT key, data FROM work_items ${sql}${glue} key > ? ORDER BY key LIMIT ?`);
-      let after = '';
+      const through = range.through ?? null;
+      const upTo = through === null ? '' : ' AND key <= ?';
+      const stmt = db.prepare(`SELECT key, data FROM work_items ${sql}${glue} key > ?${upTo} ORDER BY key LIMIT ?`);
+      let after = range.after ?? '';
       for (;;) {
-        const rows = stmt.all(...params, after, chunkSize) as Array<{ key: string; data: string }>;
+        const rows = (through === null ? stmt.all(...params, after, chunkSize) : stmt.all(...params, after, through, chunkSize)) as Array<{ key: string; data: string }>;
         for (const row of rows) yield JSON.parse(row.data) as WorkItem;
         if (rows.length < chunkSize) return;
         after = rows[rows.length - 1]!.key;
+      }
+    },
+
+    /** Rows in the item table, removed ones included (a walk of the key index, not of the rows). */
+    countKeys(): number {
+      return Number(db.prepare('SELECT count(*) FROM work_items').pluck().get());
+    },
+
+    /**
+     * Keys that cut the table (removed items included) into ranges of about `size` keys each, in key
+     * order: range i is `(bounds[i-1], bounds[i]]`, the last one open-ended (see `iterate`'s `range`).
+     */
+    keyBounds(size: number): string[] {
+      const next = db.prepare('SELECT key FROM work_items WHERE key > ? ORDER BY key LIMIT 1 OFFSET ?').pluck();
+      const bounds: string[] = [];
+      for (let after = ''; ; ) {
+        const key = next.get(after, size - 1) as string | undefined;
+        if (key === undefined) return bounds;
+        bounds.push(key);
+        after = key;
       }
     },
 

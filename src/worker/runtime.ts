@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.ts';
 import type { Connector } from '../model/connector.ts';
 import type { AnyRule } from '../engine/rule.ts';
 import { createEvaluatorState, type EvaluatorState } from '../engine/evaluate.ts';
-import { ruleSetup, type RuleSetup } from '../engine/setup.ts';
+import { boundRuleSetup, type RuleSetup } from '../engine/setup.ts';
 import { createConsoleTransport } from '../notify/transports/console.ts';
 import { createChannelPacer, type ChannelPacer } from '../notify/deliver.ts';
 import type { DigestExtensions } from '../notify/digest.ts';
@@ -84,7 +84,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     store,
     connectors,
     rules,
-    ruleSetup: ruleSetup(config, rules),
+    ruleSetup: boundRuleSetup(config),
     evaluatorState: createEvaluatorState(),
     transport: options.transport ?? createTransport(config, dataDir, slackApi),
     clock,

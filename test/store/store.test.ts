@@ -133,6 +133,23 @@ describe('store: items', () => {
     expect(seen).toEqual(items.map((i) => i.nativeKey));
   });
 
+  it('cuts the key space into ranges that, iterated one by one, give every item once and in order', () => {
+    const store = openStore(':memory:');
+    const items = Array.from({ length: 23 }, (_, i) => makeWorkItem({ nativeKey: `K-${String(i).padStart(3, '0')}` }));
+    store.transaction(() => store.items.upsert(items, '2026-11-21T00:00:00.000Z'));
+    store.transaction(() => store.items.markRemoved('test', ['K-005'], '2026-11-21T01:00:00.000Z'));
+
+    const bounds = store.items.keyBounds(5);
+    const seen: string[] = [];
+    for (let r = 0; r <= bounds.length; r++) {
+      for (const item of store.items.iterate({}, 2, { after: r === 0 ? '' : bounds[r - 1]!, through: bounds[r] ?? null })) seen.push(item.nativeKey);
+    }
+
+    expect(store.items.countKeys()).toBe(23);
+    expect(bounds).toEqual(['test:K-004', 'test:K-009', 'test:K-014', 'test:K-019']);
+    expect(seen).toEqual(items.map((i) => i.nativeKey).filter((k) => k !== 'K-005'));
+  });
+
   it('marks removed items and hides them from the default listing', () => {
     const store = openStore(':memory:');
     const a = makeWorkItem({ nativeKey: 'A-1' });
@@ -144,5 +161,41 @@ describe('store: items', () => {
     expect(removed).toBe(1);
     expect([...store.items.iterate()].map((i) => i.nativeKey)).toEqual(['A-1']);
     expect(store.items.count({ includeRemoved: true })).toBe(2);
+  });
+});
+
+describe('store: recording findings', () => {
+  const finding = (ruleId: string, key: string, message = `${key} is wrong`) => ({
+    id: `${ruleId}/${key}`,
+    ruleId,
+    category: 'compliance' as const,
+    severity: 'warning' as const,
+    subject: { kind: 'item' as const, key },
+    message,
+    evidence: {},
+    owner: { id: 'u1', name: 'Ada', email: 'Ada@Acme.example' },
+    url: null,
+    source: 'test',
+    project: 'PAY',
+    team: null,
+    fix: null,
+  });
+
+  it('inserts findings of rules with none stored without a look-up, and still notices one written earlier in the run', () => {
+    const store = openStore(':memory:');
+    const now = '2026-11-21T09:00:00.000Z';
+    store.transaction(() => store.findings.record([finding('old-rule', 'test:A-1')], 1, now));
+    const known = store.findings.ruleIds();
+
+    const first = store.transaction(() => store.findings.record([finding('new-rule', 'test:A-1'), finding('old-rule', 'test:A-1')], 2, now, known));
+    // The same new-rule finding again in a later batch of the run: it exists now, so it is not opened twice.
+    const again = store.transaction(() => store.findings.record([finding('new-rule', 'test:A-1', 'test:A-1 is still wrong')], 2, now, known));
+
+    expect([...known]).toEqual(['old-rule']);
+    expect(first).toEqual({ opened: 1, reopened: 0, ongoing: 1 });
+    expect(again).toEqual({ opened: 0, reopened: 0, ongoing: 1 });
+    expect(store.findings.events('new-rule/test:A-1').map((e) => e.type)).toEqual(['opened']);
+    expect(store.findings.get('new-rule/test:A-1')).toMatchObject({ state: 'open', message: 'test:A-1 is still wrong', firstSeenAt: now });
+    expect(store.db.prepare("SELECT owner_email FROM findings WHERE id = 'new-rule/test:A-1'").pluck().get()).toBe('ada@acme.example');
   });
 });

@@ -25,6 +25,8 @@ try {
   const cpuBefore = process.cpuUsage();
   const full = evaluate({ store, ...setup, state, clock: fixedClock(BENCH_NOW), timezone: config.timezone, log });
   const fullCpu = cpuSeconds(process.cpuUsage(cpuBefore));
+  // A rule error in a benchmark is a finding to look at, not noise: say which.
+  for (const f of store.findings.list({ ruleId: 'rule-error' }).slice(0, 5)) process.stderr.write(`rule error: ${f.message}\n`);
   if (mode === 'full') {
     report({
       name: `rules-${label(n)}`,
