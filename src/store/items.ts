@@ -33,7 +33,10 @@ export function createItemRepo(db: Db) {
       sprint_key = excluded.sprint_key, parent_key = excluded.parent_key, updated_at = excluded.updated_at,
       synced_at = excluded.synced_at, removed_at = NULL, data = excluded.data`);
   const deleteTransitions = db.prepare('DELETE FROM transitions WHERE item_key = ?');
-  const transitionSig = db.prepare('SELECT count(*) AS n, max(at) AS last FROM transitions WHERE item_key = ?');
+  // Signatures of a whole batch in one statement: one query per item cost a tenth of a bulk write.
+  const transitionSigs = db.prepare(
+    'SELECT item_key AS key, count(*) AS n, max(at) AS last FROM transitions WHERE item_key IN (SELECT value FROM json_each(?)) GROUP BY item_key',
+  );
   const anyQuarantined = db.prepare('SELECT 1 FROM quarantine WHERE source = ? LIMIT 1').pluck();
   // An item's transitions go in with one statement of up to TRANSITION_ROWS rows: one native call
   // and one bind per row instead of per statement.
@@ -96,11 +99,15 @@ export function createItemRepo(db: Db) {
       }
       // Transitions in a second pass: writing them between the wide item rows costs twice as much,
       // and history only grows, so an item with the same count and latest instant is unchanged.
+      const sigs = new Map<string, { n: number; last: string | null }>();
+      for (const row of transitionSigs.all(JSON.stringify(items.map((i) => i.key))) as Array<{ key: string; n: number; last: string | null }>) sigs.set(row.key, row);
       for (const item of items) {
-        const sig = transitionSig.get(item.key) as { n: number; last: string | null };
+        const sig = sigs.get(item.key) ?? { n: 0, last: null };
         const last = item.transitions.reduce<string | null>((m, t) => (m === null || t.at > m ? t.at : m), null);
         if (sig.n === item.transitions.length && sig.last === last) continue;
         if (sig.n > 0) deleteTransitions.run(item.key);
+        // The same item twice in one batch: the second copy replaces what the first wrote.
+        sigs.set(item.key, { n: item.transitions.length, last });
         const all = item.transitions;
         for (let start = 0; start < all.length; start += TRANSITION_ROWS) {
           const end = Math.min(all.length, start + TRANSITION_ROWS);
