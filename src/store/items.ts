@@ -1,4 +1,4 @@
-import type { Sprint, WorkItem } from '../model/work-item.ts';
+import { itemKey, type Sprint, type WorkItem } from '../model/work-item.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
 
@@ -45,9 +45,13 @@ export function createItemRepo(db: Db) {
     (insertTransitions[n] ??= db.prepare(
       `INSERT INTO transitions (item_key, seq, at, from_status, to_status, from_category, to_category, actor) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     ));
+  // By primary key (an item's key is `<source>:<nativeKey>`, which sync enforces): filtering on
+  // source and native_key alone walks every row of the source for each removal.
   const markRemovedStmt = db.prepare(
-    'UPDATE work_items SET removed_at = ? WHERE source = ? AND native_key = ? AND removed_at IS NULL',
+    'UPDATE work_items SET removed_at = ? WHERE key = ? AND source = ? AND native_key = ? AND removed_at IS NULL',
   );
+  // Keys in a range come from the primary key index alone, without reading the wide rows.
+  const keysBetween = db.prepare('SELECT key FROM work_items WHERE key >= ? AND key < ?').pluck();
   const dropQuarantine = db.prepare('DELETE FROM quarantine WHERE source = ? AND native_key = ?');
   const upsertQuarantine = db.prepare(`
     INSERT INTO quarantine (source, native_key, error, payload, first_seen_at, last_seen_at)
@@ -123,22 +127,23 @@ export function createItemRepo(db: Db) {
 
     markRemoved(source: string, nativeKeys: readonly string[], at: string): number {
       let changed = 0;
-      for (const k of nativeKeys) changed += markRemovedStmt.run(at, source, k).changes;
+      for (const k of nativeKeys) changed += markRemovedStmt.run(at, itemKey(source, k), source, k).changes;
       return changed;
     },
 
     /** Marks removed every live item of `source` whose native key is not in `present`. */
     reconcile(source: string, present: readonly string[], at: string): number {
       const keep = new Set(present);
-      const live = db
-        .prepare('SELECT native_key FROM work_items WHERE source = ? AND removed_at IS NULL')
-        .pluck()
-        .all(source) as string[];
-      return this.markRemoved(
-        source,
-        live.filter((k) => !keep.has(k)),
-        at,
-      );
+      // Every key `<source>:…` (';' follows ':'); one of another source whose id starts with
+      // `<source>:`, or one already removed, is left alone by markRemoved.
+      const prefix = itemKey(source, '');
+      const stored = keysBetween.all(prefix, `${source};`) as string[];
+      const gone: string[] = [];
+      for (const key of stored) {
+        const nativeKey = key.slice(prefix.length);
+        if (!keep.has(nativeKey)) gone.push(nativeKey);
+      }
+      return this.markRemoved(source, gone, at);
     },
 
     quarantine(source: string, nativeKey: string, error: string, payload: unknown, at: string): void {

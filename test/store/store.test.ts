@@ -188,4 +188,26 @@ describe('store: items', () => {
     expect([...store.items.iterate()].map((i) => i.nativeKey)).toEqual(['A-1']);
     expect(store.items.count({ includeRemoved: true })).toBe(2);
   });
+
+  it('reconciles one source only, counting each removal once, whatever other keys start alike', () => {
+    const store = openStore(':memory:');
+    const mine = ['1', '2', '3'].map((nativeKey) => makeWorkItem({ source: 'ado', nativeKey }));
+    const longer = makeWorkItem({ source: 'ado:x', nativeKey: '9' }); // key `ado:x:9`: in the key range of `ado`
+    const other = makeWorkItem({ source: 'adoy', nativeKey: '1' });
+    store.transaction(() => store.items.upsert([...mine, longer, other], '2026-11-21T00:00:00.000Z'));
+
+    const first = store.transaction(() => store.items.reconcile('ado', ['1'], '2026-11-21T02:00:00.000Z'));
+    const again = store.transaction(() => store.items.reconcile('ado', ['1'], '2026-11-21T03:00:00.000Z'));
+    const byMark = store.transaction(() => store.items.markRemoved('ado', ['1', '2', 'missing'], '2026-11-21T04:00:00.000Z'));
+
+    expect(first).toBe(2);
+    expect(again).toBe(0);
+    expect(byMark).toBe(1);
+    expect([...store.items.iterate()].map((i) => i.key)).toEqual(['ado:x:9', 'adoy:1']);
+    expect(store.db.prepare("SELECT key, removed_at FROM work_items WHERE source = 'ado' ORDER BY key").all()).toEqual([
+      { key: 'ado:1', removed_at: '2026-11-21T04:00:00.000Z' },
+      { key: 'ado:2', removed_at: '2026-11-21T02:00:00.000Z' },
+      { key: 'ado:3', removed_at: '2026-11-21T02:00:00.000Z' },
+    ]);
+  });
 });
