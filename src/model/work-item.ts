@@ -61,6 +61,16 @@ export const FieldChange = z.object({
 });
 export type FieldChange = z.infer<typeof FieldChange>;
 
+/**
+ * A plain object of raw field values. Checked as a whole rather than with `z.record`, which copies
+ * every key of every item synced (0.2 to 0.4 s of CPU per 100,000 items) to check that keys are strings,
+ * which own keys of a plain object always are.
+ */
+const FieldValues = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null),
+  { message: 'Invalid input: expected an object of field values' },
+);
+
 export const WorkItem = z.object({
   key: z.string().min(3),
   source: z.string().min(1),
@@ -90,7 +100,7 @@ export const WorkItem = z.object({
   epicKey: z.string().nullable(),
   links: z.array(ItemLink),
   blocked: z.boolean(),
-  fields: z.record(z.string(), z.unknown()),
+  fields: FieldValues,
   transitions: z.array(StatusTransition),
   history: z.array(FieldChange).default([]),
 });

@@ -1,4 +1,4 @@
-import type { Sprint, WorkItem } from '../model/work-item.ts';
+import { itemKey, type Sprint, type WorkItem } from '../model/work-item.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
 
@@ -41,18 +41,25 @@ export function createItemRepo(db: Db) {
       sprint_key = excluded.sprint_key, parent_key = excluded.parent_key, updated_at = excluded.updated_at,
       synced_at = excluded.synced_at, removed_at = NULL, data = excluded.data`);
   const deleteTransitions = db.prepare('DELETE FROM transitions WHERE item_key = ?');
-  const transitionSig = db.prepare('SELECT count(*) AS n, max(at) AS last FROM transitions WHERE item_key = ?');
+  // Signatures of a whole batch in one statement: one query per item cost a tenth of a bulk write.
+  const transitionSigs = db.prepare(
+    'SELECT item_key AS key, count(*) AS n, max(at) AS last FROM transitions WHERE item_key IN (SELECT value FROM json_each(?)) GROUP BY item_key',
+  );
   const anyQuarantined = db.prepare('SELECT 1 FROM quarantine WHERE source = ? LIMIT 1').pluck();
-  // An item's transitions go in with one statement of up to TRANSITION_ROWS rows: one native call
-  // and one bind per row instead of per statement.
+  // Transitions go in TRANSITION_ROWS rows per statement, across items: one native call per 16 rows
+  // instead of per item (half the CPU of one statement per item, measured).
   const insertTransitions: Statement[] = [];
   const insertTransitionRows = (n: number): Statement =>
     (insertTransitions[n] ??= db.prepare(
       `INSERT INTO transitions (item_key, seq, at, from_status, to_status, from_category, to_category, actor) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     ));
+  // By primary key (an item's key is `<source>:<nativeKey>`, which sync enforces): filtering on
+  // source and native_key alone walks every row of the source for each removal.
   const markRemovedStmt = db.prepare(
-    'UPDATE work_items SET removed_at = ? WHERE source = ? AND native_key = ? AND removed_at IS NULL',
+    'UPDATE work_items SET removed_at = ? WHERE key = ? AND source = ? AND native_key = ? AND removed_at IS NULL',
   );
+  // Keys in a range come from the primary key index alone, without reading the wide rows.
+  const keysBetween = db.prepare('SELECT key FROM work_items WHERE key >= ? AND key < ?').pluck();
   const dropQuarantine = db.prepare('DELETE FROM quarantine WHERE source = ? AND native_key = ?');
   const upsertQuarantine = db.prepare(`
     INSERT INTO quarantine (source, native_key, error, payload, first_seen_at, last_seen_at)
@@ -104,42 +111,55 @@ export function createItemRepo(db: Db) {
       }
       // Transitions in a second pass: writing them between the wide item rows costs twice as much,
       // and history only grows, so an item with the same count and latest instant is unchanged.
+      let params: Array<string | number | null> = [];
+      let rows = 0;
+      const flush = (): void => {
+        if (rows === 0) return;
+        insertTransitionRows(rows).run(params);
+        params = [];
+        rows = 0;
+      };
+      const sigs = new Map<string, { n: number; last: string | null }>();
+      for (const row of transitionSigs.all(JSON.stringify(items.map((i) => i.key))) as Array<{ key: string; n: number; last: string | null }>) sigs.set(row.key, row);
       for (const item of items) {
-        const sig = transitionSig.get(item.key) as { n: number; last: string | null };
+        const sig = sigs.get(item.key) ?? { n: 0, last: null };
         const last = item.transitions.reduce<string | null>((m, t) => (m === null || t.at > m ? t.at : m), null);
         if (sig.n === item.transitions.length && sig.last === last) continue;
-        if (sig.n > 0) deleteTransitions.run(item.key);
-        const all = item.transitions;
-        for (let start = 0; start < all.length; start += TRANSITION_ROWS) {
-          const end = Math.min(all.length, start + TRANSITION_ROWS);
-          const params: Array<string | number | null> = [];
-          for (let seq = start; seq < end; seq++) {
-            const t = all[seq]!;
-            params.push(item.key, seq, t.at, t.from, t.to, t.fromCategory, t.toCategory, t.by ?? null);
-          }
-          insertTransitionRows(end - start).run(params);
+        // Rows waiting for the next statement may be this item's (it came twice): they go first.
+        if (sig.n > 0) {
+          flush();
+          deleteTransitions.run(item.key);
+        }
+        // The same item twice in one batch: the second copy replaces what the first wrote.
+        sigs.set(item.key, { n: item.transitions.length, last });
+        for (let seq = 0; seq < item.transitions.length; seq++) {
+          const t = item.transitions[seq]!;
+          params.push(item.key, seq, t.at, t.from, t.to, t.fromCategory, t.toCategory, t.by ?? null);
+          if (++rows === TRANSITION_ROWS) flush();
         }
       }
+      flush();
     },
 
     markRemoved(source: string, nativeKeys: readonly string[], at: string): number {
       let changed = 0;
-      for (const k of nativeKeys) changed += markRemovedStmt.run(at, source, k).changes;
+      for (const k of nativeKeys) changed += markRemovedStmt.run(at, itemKey(source, k), source, k).changes;
       return changed;
     },
 
     /** Marks removed every live item of `source` whose native key is not in `present`. */
     reconcile(source: string, present: readonly string[], at: string): number {
       const keep = new Set(present);
-      const live = db
-        .prepare('SELECT native_key FROM work_items WHERE source = ? AND removed_at IS NULL')
-        .pluck()
-        .all(source) as string[];
-      return this.markRemoved(
-        source,
-        live.filter((k) => !keep.has(k)),
-        at,
-      );
+      // Every key `<source>:…` (';' follows ':'); one of another source whose id starts with
+      // `<source>:`, or one already removed, is left alone by markRemoved.
+      const prefix = itemKey(source, '');
+      const stored = keysBetween.all(prefix, `${source};`) as string[];
+      const gone: string[] = [];
+      for (const key of stored) {
+        const nativeKey = key.slice(prefix.length);
+        if (!keep.has(nativeKey)) gone.push(nativeKey);
+      }
+      return this.markRemoved(source, gone, at);
     },
 
     quarantine(source: string, nativeKey: string, error: string, payload: unknown, at: string): void {

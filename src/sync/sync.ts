@@ -126,6 +126,12 @@ function validatePage(connector: Connector, page: PullPage): { items: WorkItem[]
       quarantined.push({ nativeKey: parsed.data.nativeKey, error: `source is "${parsed.data.source}", expected "${connector.id}"`, payload: raw });
       continue;
     }
+    // The store finds an item, marks it removed and reconciles by this key.
+    const key = itemKey(connector.id, parsed.data.nativeKey);
+    if (parsed.data.key !== key) {
+      quarantined.push({ nativeKey: parsed.data.nativeKey, error: `key is "${parsed.data.key}", expected "${key}"`, payload: raw });
+      continue;
+    }
     items.push(parsed.data);
   }
   return { items, quarantined };

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDb, schemaVersion } from '../../src/store/db.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.ts';
@@ -38,6 +39,25 @@ describe('store: migrations', () => {
     expect(store.syncState('jira').watermark).toBe('2026-11-01T00:00:00Z');
     expect(store.outbox.list()).toEqual([]);
     store.close();
+  });
+
+  it('gives a new database 8 KiB pages, and leaves an existing database its page size', () => {
+    // A synced item row is over 2 KiB: at 4 KiB a page holds one, and a bulk sync writes twice the bytes.
+    const fresh = openStore(tempDb());
+    const existingPath = tempDb();
+    const raw = new Database(existingPath);
+    raw.pragma('page_size = 4096');
+    raw.pragma('journal_mode = WAL');
+    raw.close();
+    const existing = openStore(existingPath);
+    const item = makeWorkItem({ description: 'x'.repeat(3000) });
+    existing.transaction(() => existing.items.upsert([item], '2026-11-21T00:00:00.000Z'));
+
+    expect(fresh.db.pragma('page_size', { simple: true })).toBe(8192);
+    expect(existing.db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(existing.items.get(item.key)).toEqual(item);
+    fresh.close();
+    existing.close();
   });
 
   it('refuses a database written by a newer pmo-bot', () => {
@@ -119,6 +139,29 @@ describe('store: items', () => {
     expect(rows(c.key)).toEqual([]);
   });
 
+  it('writes an item that comes twice in one batch with the transitions of its last copy', () => {
+    const store = openStore(':memory:');
+    const first = makeWorkItem({
+      transitions: [{ at: '2026-11-02T10:00:00.000Z', from: 'To Do', to: 'In Progress', fromCategory: 'todo', toCategory: 'in_progress', by: 'u1' }],
+    });
+    const second = {
+      ...first,
+      status: 'Done',
+      statusCategory: 'done' as const,
+      transitions: [...first.transitions, { at: '2026-11-03T10:00:00.000Z', from: 'In Progress', to: 'Done', fromCategory: 'in_progress' as const, toCategory: 'done' as const, by: 'u2' }],
+    };
+
+    store.transaction(() => store.items.upsert([first, second, first], '2026-11-21T00:00:00.000Z'));
+    store.transaction(() => store.items.upsert([first, second], '2026-11-21T01:00:00.000Z'));
+
+    const rows = store.db.prepare('SELECT seq, to_status AS "to", actor FROM transitions WHERE item_key = ? ORDER BY seq').all(first.key);
+    expect(rows).toEqual([
+      { seq: 0, to: 'In Progress', actor: 'u1' },
+      { seq: 1, to: 'Done', actor: 'u2' },
+    ]);
+    expect(store.items.get(first.key)?.status).toBe('Done');
+  });
+
   it('iterates in chunks without holding a statement open, so writes between chunks work', () => {
     const store = openStore(':memory:');
     const items = Array.from({ length: 25 }, (_, i) => makeWorkItem({ nativeKey: `K-${String(i).padStart(3, '0')}` }));
@@ -161,6 +204,28 @@ describe('store: items', () => {
     expect(removed).toBe(1);
     expect([...store.items.iterate()].map((i) => i.nativeKey)).toEqual(['A-1']);
     expect(store.items.count({ includeRemoved: true })).toBe(2);
+  });
+
+  it('reconciles one source only, counting each removal once, whatever other keys start alike', () => {
+    const store = openStore(':memory:');
+    const mine = ['1', '2', '3'].map((nativeKey) => makeWorkItem({ source: 'ado', nativeKey }));
+    const longer = makeWorkItem({ source: 'ado:x', nativeKey: '9' }); // key `ado:x:9`: in the key range of `ado`
+    const other = makeWorkItem({ source: 'adoy', nativeKey: '1' });
+    store.transaction(() => store.items.upsert([...mine, longer, other], '2026-11-21T00:00:00.000Z'));
+
+    const first = store.transaction(() => store.items.reconcile('ado', ['1'], '2026-11-21T02:00:00.000Z'));
+    const again = store.transaction(() => store.items.reconcile('ado', ['1'], '2026-11-21T03:00:00.000Z'));
+    const byMark = store.transaction(() => store.items.markRemoved('ado', ['1', '2', 'missing'], '2026-11-21T04:00:00.000Z'));
+
+    expect(first).toBe(2);
+    expect(again).toBe(0);
+    expect(byMark).toBe(1);
+    expect([...store.items.iterate()].map((i) => i.key)).toEqual(['ado:x:9', 'adoy:1']);
+    expect(store.db.prepare("SELECT key, removed_at FROM work_items WHERE source = 'ado' ORDER BY key").all()).toEqual([
+      { key: 'ado:1', removed_at: '2026-11-21T04:00:00.000Z' },
+      { key: 'ado:2', removed_at: '2026-11-21T02:00:00.000Z' },
+      { key: 'ado:3', removed_at: '2026-11-21T02:00:00.000Z' },
+    ]);
   });
 });
 

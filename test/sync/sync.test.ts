@@ -94,4 +94,24 @@ describe('sync', () => {
 
     expect(store.items.quarantined()).toMatchObject([{ source: 'stub', nativeKey: 'BAD-2', error: expect.stringMatching(/^statusCategory: /) }]);
   });
+
+  it('quarantines an item whose key is not `<source>:<nativeKey>`, which the store looks items up by', async () => {
+    const odd = makeWorkItem({ source: 'stub', nativeKey: 'ODD-1', key: 'stub:odd-1' });
+    const good = makeWorkItem({ source: 'stub', nativeKey: 'OK-2', key: 'stub:OK-2' });
+    const stub: Connector = {
+      id: 'stub',
+      kind: 'stub',
+      check: async () => [],
+      async *pull() {
+        yield { items: [odd, good], quarantined: [], sprints: [], removed: [], watermark: null, cursor: null, requests: 0 };
+      },
+    };
+    const store = openStore(':memory:');
+
+    const result = await syncSource(stub, deps(store));
+
+    expect(result).toMatchObject({ upserted: 1, quarantined: 1, ok: true });
+    expect(store.items.quarantined()).toMatchObject([{ source: 'stub', nativeKey: 'ODD-1', error: 'key is "stub:odd-1", expected "stub:ODD-1"' }]);
+    expect([...store.items.iterate()].map((i) => i.key)).toEqual(['stub:OK-2']);
+  });
 });
