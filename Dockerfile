@@ -12,6 +12,8 @@ RUN npm ci --omit=dev && npm cache clean --force
 
 FROM node:24-slim
 ENV NODE_ENV=production
+# The young-generation cap bin/pmo-bot.js starts Node with (its shebang does not apply to `node bin/…`).
+ENV NODE_OPTIONS=--max-semi-space-size=16
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./

@@ -57,10 +57,13 @@ const CASES: BenchCase[] = [
   { name: 'rules-1m-incremental', file: 'cases/rules-evaluate.ts', args: ['--mode', 'incremental'], n: 1_000_000, target: { maxBaselineRatio: 0.1, maxPeakRssMb: 1536 }, baseline: 'rules-1m' },
 ];
 
+/** The V8 flags bin/pmo-bot.js (its shebang) and the Docker image (NODE_OPTIONS) run the product with. */
+const NODE_FLAGS = ['--max-semi-space-size=16'];
+
 function runCase(c: BenchCase, n: number): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
     const file = fileURLToPath(new URL(c.file, import.meta.url));
-    const child = spawn(process.execPath, [file, '--n', String(n), ...(c.args ?? [])], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const child = spawn(process.execPath, [...NODE_FLAGS, file, '--n', String(n), ...(c.args ?? [])], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'silent' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
