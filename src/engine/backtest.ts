@@ -1,12 +1,10 @@
 import type { Severity } from '../model/finding.ts';
 import type { Store } from '../store/index.ts';
-import { fixedClock } from '../util/clock.ts';
+import { fixedClock, weeklyInstants } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
 import { peopleIndex, portfolioAsOf } from './as-of.ts';
 import { evaluate } from './evaluate.ts';
 import type { RuleSetup } from './setup.ts';
-
-const WEEK_MS = 7 * 86_400_000;
 
 export interface BacktestWeek {
   /** The instant the portfolio was rebuilt at and the rules ran at. */
@@ -40,7 +38,7 @@ export interface BacktestReport {
  * rule will make before it reaches Slack.
  */
 export function backtest(store: Store, setup: RuleSetup, options: { weeks: number; now: Date; timezone: string; log: Logger; ruleId?: string | undefined }): BacktestReport {
-  const instants = Array.from({ length: options.weeks }, (_, i) => new Date(options.now.getTime() - (options.weeks - 1 - i) * WEEK_MS).toISOString());
+  const instants = weeklyInstants(options.now, options.weeks, 0);
   const people = peopleIndex(store);
   const perRule = new Map<string, { category: string; ids: Array<Set<string>> }>();
   const weeks: BacktestWeek[] = instants.map((at, w) => {

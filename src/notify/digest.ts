@@ -1,9 +1,9 @@
 import type { Config } from '../config/schema.ts';
 import { SEVERITY_RANK, type Finding, type Severity } from '../model/finding.ts';
-import { ragOf, weightedScore, type Rag } from '../engine/health.ts';
+import { computeHealth, ragOf, type Health, type Rag } from '../engine/health.ts';
 import type { Store } from '../store/index.ts';
 import type { DigestSnapshot } from '../store/slack.ts';
-import type { Clock } from '../util/clock.ts';
+import { WEEK_MS, type Clock } from '../util/clock.ts';
 import { digestMessage } from './blocks/digest.ts';
 import type { SlackMessage } from './message.ts';
 import { destinationFor, digestChannels } from './route.ts';
@@ -79,38 +79,18 @@ export interface DigestData {
   forecasts: ForecastSection | null;
 }
 
-const WEEK_MS = 7 * 86_400_000;
 const TREND_WEEKS = 7;
 
 interface PortfolioFacts {
-  items: Map<string, number>;
-  /** Per project: items with an open compliance finding, and open findings by severity. */
-  nonCompliant: Map<string, Set<string>>;
-  open: Map<string, Record<Severity, number>>;
+  /** Each project's health (items, compliance, open findings by severity, RAG), as `pmo-bot health` has it. */
+  projects: Map<string, Health>;
   openFindings: Finding[];
 }
 
-function gatherFacts(store: Store): PortfolioFacts {
-  const items = new Map<string, number>();
-  for (const row of store.db.prepare('SELECT project, count(*) AS n FROM work_items WHERE removed_at IS NULL GROUP BY project').all() as Array<{ project: string; n: number }>) {
-    items.set(row.project, row.n);
-  }
-  const nonCompliant = new Map<string, Set<string>>();
-  const open = new Map<string, Record<Severity, number>>();
-  const openFindings: Finding[] = [];
-  for (const f of store.findings.iterate({ state: 'open' })) {
-    openFindings.push(f);
-    const p = f.project ?? '(none)';
-    let counts = open.get(p);
-    if (!counts) open.set(p, (counts = { critical: 0, warning: 0, info: 0 }));
-    counts[f.severity]++;
-    if (f.category === 'compliance' && f.subject.kind === 'item') {
-      let set = nonCompliant.get(p);
-      if (!set) nonCompliant.set(p, (set = new Set()));
-      set.add(f.subject.key);
-    }
-  }
-  return { items, nonCompliant, open, openFindings };
+function gatherFacts(store: Store, config: Config): PortfolioFacts {
+  const projects = new Map<string, Health>();
+  for (const h of computeHealth(store, config.health)) if (h.scope === 'project') projects.set(h.subject, h);
+  return { projects, openFindings: store.findings.list({ state: 'open' }) };
 }
 
 /** The audiences of this week's digest: the PMO channel, then each routed team channel. */
@@ -132,7 +112,7 @@ export function computeDigest(
   scope: DigestScope,
   now: Date,
   extensions: DigestExtensions = {},
-  facts: PortfolioFacts = gatherFacts(store),
+  facts: PortfolioFacts = gatherFacts(store, config),
 ): DigestData {
   const week = weekOf(now, config.timezone);
   const since = new Date(now.getTime() - WEEK_MS).toISOString();
@@ -143,15 +123,15 @@ export function computeDigest(
   for (const s of history) byProject.set(s.project, [...(byProject.get(s.project) ?? []), s]);
 
   const projects: ProjectHealth[] = scope.projects.map((project) => {
-    const items = facts.items.get(project) ?? 0;
-    const bad = facts.nonCompliant.get(project)?.size ?? 0;
-    const compliance = items === 0 ? 1 : (items - bad) / items;
-    const open = facts.open.get(project) ?? { critical: 0, warning: 0, info: 0 };
+    const health = facts.projects.get(project);
+    const items = health?.items ?? 0;
+    const compliance = health?.compliance ?? 1;
+    const open = health?.open ?? { critical: 0, warning: 0, info: 0 };
     const past = byProject.get(project) ?? [];
     const prev = past.at(-1) ?? null;
     return {
       project,
-      rag: ragOf(weightedScore(open, items, config.health), compliance, open.critical, config.health),
+      rag: health?.rag ?? ragOf(0, compliance, 0, config.health),
       prevRag: prev?.rag ?? null,
       compliance,
       prevCompliance: prev?.compliance ?? null,
@@ -177,8 +157,8 @@ export function computeDigest(
   const weeks = [...new Set(history.map((s) => s.week))].sort();
   const trend = weeks.map((w) => {
     const rows = history.filter((s) => s.week === w && scope.projects.includes(s.project));
-    const n = rows.reduce((s, r) => s + (facts.items.get(r.project) ?? 0), 0);
-    return n === 0 ? 1 : rows.reduce((s, r) => s + r.compliance * (facts.items.get(r.project) ?? 0), 0) / n;
+    const n = rows.reduce((s, r) => s + (facts.projects.get(r.project)?.items ?? 0), 0);
+    return n === 0 ? 1 : rows.reduce((s, r) => s + r.compliance * (facts.projects.get(r.project)?.items ?? 0), 0) / n;
   });
   const value = weighted((p) => p.compliance) ?? 1;
 
@@ -226,7 +206,7 @@ export function computeDigest(
 
 /** Every audience's digest message for this week. */
 export function buildDigests(store: Store, config: Config, now: Date, extensions: DigestExtensions = {}, only?: DigestScope['kind']): Array<{ data: DigestData; message: SlackMessage }> {
-  const facts = gatherFacts(store);
+  const facts = gatherFacts(store, config);
   return digestScopes(config, store)
     .filter((s) => !only || s.kind === only)
     .map((scope) => {
@@ -246,7 +226,7 @@ export function recordSnapshots(store: Store, data: DigestData): void {
 export function enqueueDigests(store: Store, config: Config, clock: Clock, extensions: DigestExtensions = {}, userOf?: (email: string) => string | null | undefined): number {
   const now = clock.now();
   const nowIso = now.toISOString();
-  const facts = gatherFacts(store);
+  const facts = gatherFacts(store, config);
   let added = 0;
   for (const scope of digestScopes(config, store)) {
     const data = computeDigest(store, config, scope, now, extensions, facts);

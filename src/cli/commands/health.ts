@@ -1,12 +1,11 @@
 import { computeHealth, healthAt, HEALTH_SCOPES, type Health, type HealthScope, type HealthSettings, type Rag } from '../../engine/health.ts';
 import type { Store } from '../../store/index.ts';
+import { weeklyInstants } from '../../util/clock.ts';
 import { sparkline } from '../../notify/blocks/digest.ts';
 import { PmoError } from '../../util/errors.ts';
 import { COMMON_OPTIONS, JSON_OPTION, flag, intFlag, str, type Command } from '../command.ts';
 import { loadCliConfig, openRuntime } from '../context.ts';
 import { print, printJson, table } from '../output.ts';
-
-const WEEK_MS = 7 * 86_400_000;
 
 /** One subject's health now, a week ago, and at the end of each of the last weeks (oldest first). */
 export interface HealthReport extends Health {
@@ -43,7 +42,7 @@ export const healthCommand: Command = {
 };
 
 export function healthReport(store: Store, settings: HealthSettings, now: Date, weeks: number, scope?: HealthScope): HealthReport[] {
-  const instants = Array.from({ length: weeks }, (_, i) => new Date(now.getTime() - (weeks - i) * WEEK_MS).toISOString());
+  const instants = weeklyInstants(now, weeks, 1);
   const history = healthAt(store, instants, scope);
   return computeHealth(store, settings)
     .filter((h) => scope === undefined || h.scope === scope)
