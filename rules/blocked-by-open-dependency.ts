@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRule } from '../src/engine/rule.ts';
+import { defineRule, ownGroup } from '../src/engine/rule.ts';
 import { itemRef, refSubject, type ItemRef } from '../src/engine/helpers.ts';
 import type { WorkItem } from '../src/model/work-item.ts';
 
@@ -33,6 +33,9 @@ export const rule = defineRule({
         const on = item.links.filter((l) => types.has(l.type.toLowerCase())).map((l) => l.targetKey);
         return on.length === 0 ? undefined : { ref: itemRef(item), on };
       },
+      // Each waiting item is judged alone, from the items it waits for.
+      groups: ownGroup,
+      uses: (w) => w.on,
       done(facts) {
         const cache = new Map<string, WorkItem | null>();
         const target = (key: string): WorkItem | null => {

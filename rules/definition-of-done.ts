@@ -32,6 +32,8 @@ export const rule = defineRule({
         }
         return item.parentKey === null ? undefined : { kind: 'open-child', parent: item.parentKey, nativeKey: item.nativeKey };
       },
+      // A done item is judged with its own open children: its group is its key, theirs their parent's.
+      groups: (key, f) => (f.kind === 'done' ? key : f.parent),
       done(facts) {
         const openChildren = groupBy(
           [...facts.values()].filter((f) => f.kind === 'open-child'),

@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import { defineRule } from '../src/engine/rule.ts';
+import { defineRule, ownGroup } from '../src/engine/rule.ts';
 import { itemRef, refSubject, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
 import { ancestorKeys, directObjective, objectiveViaAncestors } from '../src/engine/objective-match.ts';
 
 type Fact = { kind: 'check'; ref: ItemRef; parentKey: string | null; epicKey: string | null } | { kind: 'ancestor'; objective: string | null; next: string[] };
+
+/** The fact of an item with no objective and no parent (one shared object: there are many). */
+const UNLINKED: Fact = Object.freeze({ kind: 'ancestor', objective: null, next: [] });
 
 export const rule = defineRule({
   meta: {
@@ -27,17 +30,18 @@ export const rule = defineRule({
         const objective = directObjective(objectives, item);
         const checked = ctx.options.types.includes(item.typeCategory) && ctx.options.statusCategories.includes(item.statusCategory);
         if (checked && objective === null) return { kind: 'check', ref: itemRef(item), parentKey: item.parentKey, epicKey: item.epicKey };
-        // Anything that can be a parent is remembered for the ancestor walk, as a few bytes rather than
-        // an item read back from the store every run.
-        if (item.typeCategory === 'epic' || item.typeCategory === 'feature' || item.typeCategory === 'story' || item.typeCategory === 'other') {
-          return { kind: 'ancestor', objective, next: ancestorKeys(item) };
-        }
-        return undefined;
+        // Any item can be a parent: each is remembered for the ancestor walk, as a few bytes rather than an
+        // item read back from the store every run, so a change anywhere along a chain reaches the items below.
+        const next = ancestorKeys(item);
+        return objective === null && next.length === 0 ? UNLINKED : { kind: 'ancestor', objective, next };
       },
-      done(facts) {
+      // Each item is judged alone, through its chain of parents and epics.
+      groups: ownGroup,
+      uses: (f) => (f.kind === 'check' ? ancestorKeys(f) : f.next),
+      done(facts, all) {
         const looked = new Map<string, { objective: string | null; next: string[] } | undefined>();
         const ancestor = (key: string): { objective: string | null; next: string[] } | undefined => {
-          const fact = facts.get(key);
+          const fact = all.get(key);
           if (fact?.kind === 'ancestor') return fact;
           if (fact?.kind === 'check') return { objective: null, next: ancestorKeys(fact) };
           if (!looked.has(key)) {

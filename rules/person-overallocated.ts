@@ -35,6 +35,7 @@ export const rule = defineRule({
         if (!committed) return undefined;
         return { person: item.assignee, nativeKey: item.nativeKey, project: item.project, points: item.estimate ?? 0, source: item.source, url: item.url };
       },
+      groups: (_key, load) => personKey(load.person),
       done(facts) {
         for (const [key, loads] of groupBy(facts.values(), (load) => personKey(load.person))) {
           const points = loads.reduce((s, l) => s + l.points, 0);

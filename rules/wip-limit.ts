@@ -29,10 +29,17 @@ export const rule = defineRule({
         if (item.statusCategory !== 'in_progress' || !ctx.options.types.includes(item.typeCategory)) return undefined;
         return itemRef(item);
       },
+      // A person's work in progress and a status column's are judged separately.
+      groups: (_key, r) => {
+        const groups: string[] = [];
+        if (r.assignee !== null) groups.push(personKey(r.assignee));
+        if (Object.hasOwn(ctx.options.perStatus, r.status)) groups.push(statusKey(r));
+        return groups;
+      },
       done(facts) {
         const refs = [...facts.values()];
         const byPerson = groupBy(refs.filter((r) => r.assignee !== null), (r) => personKey(r.assignee!));
-        const byStatus = groupBy(refs.filter((r) => Object.hasOwn(ctx.options.perStatus, r.status)), (r) => `${r.source}:${r.project}:${r.status}`);
+        const byStatus = groupBy(refs.filter((r) => Object.hasOwn(ctx.options.perStatus, r.status)), statusKey);
         for (const [key, items] of byPerson) {
           const wip = items.length;
           if (wip <= ctx.options.perPerson) continue;
@@ -73,4 +80,9 @@ export const rule = defineRule({
 /** A person working across projects is reported under all of them, comma-separated. */
 function distinct(values: string[]): string {
   return [...new Set(values)].sort().join(', ');
+}
+
+/** The subject of a status column's limit. */
+function statusKey(r: ItemRef): string {
+  return `${r.source}:${r.project}:${r.status}`;
 }

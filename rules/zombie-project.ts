@@ -27,14 +27,18 @@ export const rule = defineRule({
         return [item.source, item.project, resolved];
       },
       done(facts) {
-        const projects = new Map<string, { source: string; project: string; open: number; last: number }>();
+        // By source, then project: a key string built per fact was most of this loop's time at 1M items.
+        const bySource = new Map<string, Map<string, { source: string; project: string; open: number; last: number }>>();
         for (const [source, project, resolved] of facts.values()) {
-          const key = `${source}:${project}`;
-          const p = projects.get(key) ?? { source, project, open: 0, last: 0 };
+          let inSource = bySource.get(source);
+          if (!inSource) bySource.set(source, (inSource = new Map()));
+          let p = inSource.get(project);
+          if (!p) inSource.set(project, (p = { source, project, open: 0, last: 0 }));
           if (resolved === 0) p.open++;
           else if (resolved > p.last) p.last = resolved;
-          projects.set(key, p);
         }
+        const projects = new Map<string, { source: string; project: string; open: number; last: number }>();
+        for (const inSource of bySource.values()) for (const p of inSource.values()) projects.set(`${p.source}:${p.project}`, p);
         const cutoff = ctx.now.getTime() - ctx.options.weeks * 7 * DAY_MS;
         for (const [key, p] of projects) {
           if (p.open < ctx.options.minOpen || p.last >= cutoff) continue;

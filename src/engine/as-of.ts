@@ -24,6 +24,7 @@ export function portfolioAsOf(store: Store, at: string, people: PeopleIndex = pe
     },
     sprint: (key) => sprints.byKey.get(key),
     sprints: () => [...sprints.byKey.values()],
+    sprintCount: () => sprints.byKey.size,
   };
 }
 

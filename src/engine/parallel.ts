@@ -282,7 +282,7 @@ export function itemPassThread(init: ItemPassInit, postMessage: (message: Thread
     const items = createItemRepo(db);
     const aborts = new Int32Array(init.aborts);
     const library = setup.plan.library.map((r) => r.meta.id);
-    const lookup = cachedLookup(items, new Map());
+    const lookup = cachedLookup({ get: (key) => items.getLive(key), sprint: (key) => items.sprint(key) }, new Map());
     const aborted = new Set<string>();
     let batch = emptyBatch(0);
     const factSinks = new Map<string, { set(key: string, fact: unknown): void }>();

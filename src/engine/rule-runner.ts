@@ -86,6 +86,8 @@ export function createRuleRunner(host: RunnerHost) {
   /** The earliest `recheckAt` instant reported for `current` so far. */
   let currentRecheck = Number.POSITIVE_INFINITY;
   const visitors = new Map<string, LiveVisitor>();
+  /** While a grouped rule judges some of its groups: reports about other subjects are dropped (made from partial facts). */
+  let only: { rule: string; subjects: ReadonlySet<string> } | null = null;
 
   const liveFor = (eff: EffectiveRule): LiveVisitor | undefined => {
     if (eff.severity === 'off' || aborted.has(eff.rule.meta.id)) return undefined;
@@ -103,6 +105,7 @@ export function createRuleRunner(host: RunnerHost) {
       objectives: host.objectives,
       report: (r) => {
         if (aggregate && phase === 'items') throw new Error(`rule ${rule.meta.id} reports outside done()/sprint()`);
+        if (only !== null && only.rule === rule.meta.id && !only.subjects.has(r.subject.key)) return;
         host.report(toFinding(rule, severity, r));
       },
       recheckAt: (instant) => {
@@ -169,6 +172,11 @@ export function createRuleRunner(host: RunnerHost) {
     /** From here on aggregate rules may report (sprints and `done()`). */
     startAggregates(): void {
       phase = 'aggregate';
+    },
+
+    /** Until called again with `null`: `rule` reports only about these subjects (its changed groups). */
+    judgeOnly(rule: string, subjects: ReadonlySet<string> | null): void {
+      only = subjects === null ? null : { rule, subjects };
     },
   };
 }

@@ -55,15 +55,33 @@ export interface RuleContext<O> {
  * - per-item rules implement `item()`: a verdict on one item from that item alone (plus the clock);
  *   incremental evaluation keeps the findings of unchanged items and re-runs only changed ones.
  * - aggregate rules implement `collect()` (a small, clock-independent fact per item, kept between
- *   runs) and/or `sprint()`, and report in `done()` over all facts, every run.
+ *   runs) and/or `sprint()`, and report in `done()` over all facts, every run (over the facts of
+ *   changed groups only, for rules that declare `groups`).
  */
 export interface RuleVisitor<F = unknown> {
   /** `classes` are the item's `typeMapping` classes (e.g. `incident`). */
   item?(item: WorkItem, classes: readonly string[]): void;
   collect?(item: WorkItem): F | undefined;
   sprint?(sprint: Sprint): void;
-  /** Aggregating rules (per sprint, person, project) report here, given every item's fact. */
-  done?(facts: ReadonlyMap<string, F>): void;
+  /**
+   * Aggregating rules (per sprint, person, project) report here, given every item's fact (for a
+   * grouped rule in an incremental run: the facts of the groups to judge; `all` holds every fact).
+   */
+  done?(facts: ReadonlyMap<string, F>, all: ReadonlyMap<string, F>): void;
+  /**
+   * For aggregate rules whose verdicts fall into independent groups (a person's load, an item and its
+   * open children): the groups a fact counts in. Two promises make it safe: every finding's subject
+   * key is one of these group keys, and `done()` given all facts of some groups reports for those
+   * groups exactly what it reports given every fact (and needs no clock). An incremental evaluation
+   * then re-runs `done()` only over the groups a change touched and keeps the other groups' findings.
+   */
+  groups?(key: string, fact: F): string | readonly string[];
+  /**
+   * With `groups`: other items whose change may change the verdict on this fact's groups (the keys
+   * `done()` looks up or reads the facts of), and in turn those they use: a change to an item makes
+   * the groups of every fact that uses it, directly or through a chain, be judged again.
+   */
+  uses?(fact: F): readonly string[];
 }
 
 export interface RuleDefinition<O = unknown, F = unknown> {
@@ -82,6 +100,14 @@ export type AnyRule = RuleDefinition<unknown, unknown>;
 /** True for rules that report in `done()`/`sprint()` (re-run in full every evaluation). */
 export function isAggregate(visitor: RuleVisitor<unknown>): boolean {
   return visitor.done !== undefined || visitor.sprint !== undefined || visitor.collect !== undefined;
+}
+
+/**
+ * `RuleVisitor.groups` of rules that judge each item's fact on its own (the group is the item): the
+ * engine then finds a group's fact directly instead of walking every fact.
+ */
+export function ownGroup(key: string): string {
+  return key;
 }
 
 /** Thrown by a rule to say it gives up for the rest of this run (e.g. a CEL time budget); its findings are kept. */

@@ -40,6 +40,6 @@ export function runRule(rule: AnyRule, input: RunRuleInput): RuleReport[] {
     if (fact !== undefined) facts.set(item.key, fact);
   }
   for (const sprint of input.sprints ?? []) visitor.sprint?.(sprint);
-  visitor.done?.(facts);
+  visitor.done?.(facts, facts);
   return reports;
 }

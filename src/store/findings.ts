@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Finding, FindingEvent, FindingEventType, FindingState, FindingSubject, Severity } from '../model/finding.ts';
+import { RULE_SCOPES, type Finding, type FindingEvent, type FindingEventType, type FindingState, type FindingSubject, type Severity } from '../model/finding.ts';
 import type { Db } from './db.ts';
 
 /** What the engine hands the store: a finding's content, without its lifecycle. */
@@ -104,7 +104,15 @@ export function createFindingRepo(db: Db) {
   const LIVE = "state IN ('open','snoozed','waived')";
   const liveAll = db.prepare(`SELECT rowid, id, rule_id, state FROM findings WHERE ${LIVE}`);
   const liveOfRule = db.prepare(`SELECT rowid, id, rule_id, state FROM findings WHERE rule_id = ? AND ${LIVE}`);
-  const liveOfItem = db.prepare(`SELECT rowid, id, rule_id, state FROM findings WHERE subject_kind = 'item' AND subject_key = ? AND ${LIVE}`);
+  // Subjects go in as one JSON array per query: a statement run per subject cost more than the look-ups (tens of thousands at 1M items).
+  const liveOfItems = db.prepare(
+    `SELECT rowid, id, rule_id, state FROM findings INDEXED BY findings_subject WHERE subject_kind = 'item' AND subject_key IN (SELECT value FROM json_each(?)) AND ${LIVE}`,
+  );
+  const liveOfRuleSubjects = db.prepare(
+    // The rule index would walk every live finding of the rule; each subject kind listed costs a probe per subject.
+    `SELECT rowid, id, rule_id, state FROM findings INDEXED BY findings_subject
+     WHERE subject_kind IN (SELECT value FROM json_each(?)) AND subject_key IN (SELECT value FROM json_each(?)) AND rule_id = ? AND ${LIVE}`,
+  );
   const liveOfRuleNotItems = db.prepare(`SELECT rowid, id, rule_id, state FROM findings WHERE rule_id = ? AND subject_kind != 'item' AND ${LIVE}`);
   const setOpen = db.prepare(`
     UPDATE findings SET state = 'open', resolved_at = NULL, snoozed_until = NULL, changed_run = @run WHERE id = @id`);
@@ -193,6 +201,11 @@ export function createFindingRepo(db: Db) {
       scope: {
         all?: boolean;
         rules: readonly string[];
+        /**
+         * Rules re-judged over some groups only: their findings about these subjects (see
+         * `RuleVisitor.groups`), of these kinds (default: any).
+         */
+        groups?: ReadonlyArray<{ rule: string; subjects: readonly string[]; kinds?: readonly string[] }>;
         items: readonly string[];
         keep: readonly string[];
         seen: ReadonlySet<string>;
@@ -213,7 +226,10 @@ export function createFindingRepo(db: Db) {
           for (const r of found) byRowid.set(r.rowid, r);
         };
         for (const rule of scope.rules) take(liveOfRule.all(rule) as LiveRow[]);
-        for (const key of scope.items) take(liveOfItem.all(key) as LiveRow[]);
+        for (const { rule, subjects, kinds = RULE_SCOPES } of scope.groups ?? []) {
+          if (subjects.length > 0 && kinds.length > 0) take(liveOfRuleSubjects.all(JSON.stringify(kinds), JSON.stringify(subjects), rule) as LiveRow[]);
+        }
+        if (scope.items.length > 0) take(liveOfItems.all(JSON.stringify(scope.items)) as LiveRow[]);
         for (const rule of scope.subjectsOf ?? []) take(liveOfRuleNotItems.all(rule) as LiveRow[]);
         // In the order the single query walked them (the state index: state, then rowid).
         rows = [...byRowid.values()].sort((a, b) => (a.state < b.state ? -1 : a.state > b.state ? 1 : a.rowid - b.rowid));

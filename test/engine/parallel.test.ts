@@ -201,7 +201,7 @@ describe('a portfolio given in memory (backtest)', () => {
       clock: fixedClock(NOW),
       timezone: 'Europe/Berlin',
       log: createLogger({ level: 'error' }),
-      portfolio: { items: () => [only], item: (key) => (key === only.key ? only : undefined), sprint: () => undefined, sprints: () => [] },
+      portfolio: { items: () => [only], item: (key) => (key === only.key ? only : undefined), sprint: () => undefined, sprints: () => [], sprintCount: () => 0 },
       collect: (f) => seen.add(f.subject.key),
     });
 
