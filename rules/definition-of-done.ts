@@ -4,6 +4,9 @@ import { fieldText, groupBy, itemRef, refSubject, typeCategoriesOption } from '.
 
 /** Kept for every done item and open child: small; the few reported items are looked up. */
 type Fact = { kind: 'done'; unresolved: boolean } | { kind: 'open-child'; parent: string; nativeKey: string };
+// Shared: a done item's fact is one of two values (a million items keep a fact each).
+const DONE: Fact = Object.freeze({ kind: 'done', unresolved: false });
+const DONE_UNRESOLVED: Fact = Object.freeze({ kind: 'done', unresolved: true });
 
 export const rule = defineRule({
   meta: {
@@ -28,7 +31,7 @@ export const rule = defineRule({
         if (item.statusCategory === 'done') {
           if (!ctx.options.types.includes(item.typeCategory)) return undefined;
           const unresolved = item.resolvedAt === null || (ctx.options.resolutionFields.length > 0 && fieldText(item, ctx.options.resolutionFields) === null);
-          return { kind: 'done', unresolved };
+          return unresolved ? DONE_UNRESOLVED : DONE;
         }
         return item.parentKey === null ? undefined : { kind: 'open-child', parent: item.parentKey, nativeKey: item.nativeKey };
       },

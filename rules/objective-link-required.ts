@@ -3,10 +3,18 @@ import { defineRule, ownGroup } from '../src/engine/rule.ts';
 import { itemRef, refSubject, typeCategoriesOption, type ItemRef } from '../src/engine/helpers.ts';
 import { ancestorKeys, directObjective, objectiveViaAncestors } from '../src/engine/objective-match.ts';
 
-type Fact = { kind: 'check'; ref: ItemRef; parentKey: string | null; epicKey: string | null } | { kind: 'ancestor'; objective: string | null; next: string[] };
+type Ancestor = { kind: 'ancestor'; objective: string | null; next: string[] };
+/** An item to check, an ancestor, or (most items, kept small at 1M) an ancestor without objective and with one parent: that parent's key. */
+type Fact = { kind: 'check'; ref: ItemRef; parentKey: string | null; epicKey: string | null } | Ancestor | string;
 
 /** The fact of an item with no objective and no parent (one shared object: there are many). */
 const UNLINKED: Fact = Object.freeze({ kind: 'ancestor', objective: null, next: [] });
+
+function asAncestor(fact: Fact | undefined): Ancestor | undefined {
+  if (typeof fact === 'string') return { kind: 'ancestor', objective: null, next: [fact] };
+  if (fact === undefined) return undefined;
+  return fact.kind === 'check' ? { kind: 'ancestor', objective: null, next: ancestorKeys(fact) } : fact;
+}
 
 export const rule = defineRule({
   meta: {
@@ -33,17 +41,17 @@ export const rule = defineRule({
         // Any item can be a parent: each is remembered for the ancestor walk, as a few bytes rather than an
         // item read back from the store every run, so a change anywhere along a chain reaches the items below.
         const next = ancestorKeys(item);
-        return objective === null && next.length === 0 ? UNLINKED : { kind: 'ancestor', objective, next };
+        if (objective === null && next.length <= 1) return next.length === 0 ? UNLINKED : next[0]!;
+        return { kind: 'ancestor', objective, next };
       },
       // Each item is judged alone, through its chain of parents and epics.
       groups: ownGroup,
-      uses: (f) => (f.kind === 'check' ? ancestorKeys(f) : f.next),
+      uses: (f) => asAncestor(f)!.next,
       done(facts, all) {
         const looked = new Map<string, { objective: string | null; next: string[] } | undefined>();
         const ancestor = (key: string): { objective: string | null; next: string[] } | undefined => {
-          const fact = all.get(key);
-          if (fact?.kind === 'ancestor') return fact;
-          if (fact?.kind === 'check') return { objective: null, next: ancestorKeys(fact) };
+          const fact = asAncestor(all.get(key));
+          if (fact) return fact;
           if (!looked.has(key)) {
             const item = ctx.lookup.item(key);
             looked.set(key, item ? { objective: directObjective(objectives, item), next: ancestorKeys(item) } : undefined);
@@ -51,7 +59,7 @@ export const rule = defineRule({
           return looked.get(key);
         };
         for (const f of facts.values()) {
-          if (f.kind !== 'check') continue;
+          if (typeof f === 'string' || f.kind !== 'check') continue;
           if (objectiveViaAncestors(f.ref.key, ancestorKeys(f), ancestor) !== null) continue;
           ctx.report({
             messageId: 'unaligned',

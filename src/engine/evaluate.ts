@@ -108,9 +108,10 @@ export interface EvaluatorState {
   recheck: Map<string, number>;
   /** No instant in `recheck` is earlier than this (a run before it has nothing to re-check). */
   recheckFrom: number;
-  /** Items aggregate rules looked up (dependency targets, ancestors); dropped when they change. */
-  lookups: Map<string, WorkItem | null>;
-  /** What was last written for each aggregate finding, so an unchanged one costs no database read. */
+  /**
+   * What was last written for each aggregate finding, so an unchanged one costs no database read
+   * (up to `RECORDED_MAX` characters: a status column's finding lists every item in it).
+   */
   recorded: Map<string, string>;
   /** Grouped aggregate rules whose `done()` failed last run: judged over all their groups next time. */
   doneFailed: Set<string>;
@@ -123,7 +124,7 @@ export interface EvaluatorState {
 }
 
 export function createEvaluatorState(): EvaluatorState {
-  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new Map(), recheck: new Map(), recheckFrom: Number.POSITIVE_INFINITY, lookups: new Map(), recorded: new Map(), doneFailed: new Set(), users: new Map(), kinds: new Map(), known: null };
+  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new Map(), recheck: new Map(), recheckFrom: Number.POSITIVE_INFINITY, recorded: new Map(), doneFailed: new Set(), users: new Map(), kinds: new Map(), known: null };
 }
 
 /** The pseudo-rule under which failures of a rule on a subject are reported. */
@@ -134,6 +135,8 @@ export const RULE_ERROR_ID = 'rule-error';
 // each index page once (measured on 315,000 new findings: 8.6 instead of 10 CPU-s, a third less WAL).
 const FLUSH_EVERY = 20_000;
 const NO_MAPPING: readonly TypeMappingEntry[] = [];
+/** Longest finding JSON kept in `EvaluatorState.recorded` (longer ones are compared in the store). */
+const RECORDED_MAX = 2048;
 const MAX_LOGGED_ERRORS = 20;
 
 function byId(a: PreparedFinding, b: PreparedFinding): number {
@@ -188,7 +191,6 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     state.facts = new Map();
     state.recheck = new Map();
     state.recheckFrom = Number.POSITIVE_INFINITY;
-    state.lookups = new Map();
     state.recorded = new Map();
     state.doneFailed = new Set();
     state.users = new Map();
@@ -200,7 +202,8 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   // (A walk of the rule index: 60 ms at 1M items, so an incremental run starts from what the last run knew.)
   const known = dry ? undefined : (state.known ?? store.findings.ruleIds());
 
-  const lookup = cachedLookup({ get: (key) => portfolio.item(key), sprint: (key) => portfolio.sprint(key) }, state.lookups);
+  // Looked-up items are cached for this run only: kept between runs, 50,000 of them held 150 MB at 1M items.
+  const lookup = cachedLookup({ get: (key) => portfolio.item(key), sprint: (key) => portfolio.sprint(key) }, new Map());
   const seen = new Set<string>();
   const tally: RecordTally = { opened: 0, reopened: 0, ongoing: 0 };
   const byRule: Record<string, number> = {};
@@ -220,7 +223,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     }
     // Aggregate findings come back every run: those written unchanged last time are skipped.
     const toRecord: PreparedFinding[] = [];
-    const written = new Map<string, string>();
+    const written = new Map<string, string | null>();
     for (const f of batch) {
       if (!fromAggregate.has(f.id)) {
         toRecord.push(f);
@@ -232,11 +235,14 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
         continue;
       }
       toRecord.push(f);
-      written.set(f.id, signature);
+      written.set(f.id, signature.length <= RECORDED_MAX ? signature : null);
     }
     toRecord.sort(byId);
     const t = store.transaction(() => store.findings.record(toRecord, runId, nowIso, known));
-    for (const [id, signature] of written) state.recorded.set(id, signature);
+    for (const [id, signature] of written) {
+      if (signature === null) state.recorded.delete(id);
+      else state.recorded.set(id, signature);
+    }
     tally.opened += t.opened;
     tally.reopened += t.reopened;
     tally.ongoing += t.ongoing;
@@ -319,7 +325,6 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       facts.delete(key);
     }
     state.recheck.delete(key);
-    state.lookups.delete(key);
   };
 
   const objectives = options.objectives ?? [];

@@ -82,7 +82,8 @@ function changeOnePercent(store: ReturnType<typeof openStore>, total: number): n
   let changed = 0;
   let batch: WorkItem[] = [];
   const keys: string[] = [];
-  for (const item of store.items.iterate()) if (i++ % 100 === 0) keys.push(item.key);
+  // Keys only: parsing every item here would add the harness's garbage to the peak RSS of the evaluation measured.
+  for (const key of store.db.prepare('SELECT key FROM work_items ORDER BY key').pluck().iterate() as Iterable<string>) if (i++ % 100 === 0) keys.push(key);
   for (const key of keys) {
     const item = store.items.get(key)!;
     const updated: WorkItem = { ...item, updatedAt: syncedAt, estimate: item.estimate === null ? 3 : null };
