@@ -9,6 +9,7 @@ import type { AnyRule } from './rule.ts';
 import { compileRulePlan, type RuleOverride, type RulePlan, type RuleSettings } from './rule-config.ts';
 import { cachedLookup, createRuleRunner, ruleFailure, type LiveVisitor, type RuleFailure } from './rule-runner.ts';
 import { factsInGroups, indexUsers, touchGroups, type UsersIndex } from './grouped.ts';
+import { FactTable, type FactColumn } from './fact-table.ts';
 import type { TypeMappingEntry } from './type-mapping.ts';
 import type { ObjectiveSpec } from './objective-match.ts';
 import { PARALLEL_RANGE_ITEMS, ThreadsUnavailable, planFingerprint, runParallelItemPass, type ItemPassSink } from './parallel.ts';
@@ -102,8 +103,8 @@ export interface EvaluatorState {
   timezone: string | null;
   /** `store.items.changeMark()` when the last run started. */
   mark: string | null;
-  /** Aggregate facts: visitor signature → item key → fact. */
-  facts: Map<string, Map<string, unknown>>;
+  /** Aggregate facts: per visitor signature, item key → fact. */
+  facts: FactTable;
   /** Earliest instant (epoch ms) an unchanged item's verdict may change. */
   recheck: Map<string, number>;
   /** No instant in `recheck` is earlier than this (a run before it has nothing to re-check). */
@@ -124,7 +125,7 @@ export interface EvaluatorState {
 }
 
 export function createEvaluatorState(): EvaluatorState {
-  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new Map(), recheck: new Map(), recheckFrom: Number.POSITIVE_INFINITY, recorded: new Map(), doneFailed: new Set(), users: new Map(), kinds: new Map(), known: null };
+  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new FactTable(), recheck: new Map(), recheckFrom: Number.POSITIVE_INFINITY, recorded: new Map(), doneFailed: new Set(), users: new Map(), kinds: new Map(), known: null };
 }
 
 /** The pseudo-rule under which failures of a rule on a subject are reported. */
@@ -188,7 +189,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     state.timezone === options.timezone &&
     state.mark !== null;
   if (!incremental) {
-    state.facts = new Map();
+    state.facts = new FactTable();
     state.recheck = new Map();
     state.recheckFrom = Number.POSITIVE_INFINITY;
     state.recorded = new Map();
@@ -291,14 +292,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     }));
   };
 
-  const factsFor = (signature: string): Map<string, unknown> => {
-    let facts = state.facts.get(signature);
-    if (!facts) {
-      facts = new Map();
-      state.facts.set(signature, facts);
-    }
-    return facts;
-  };
+  const factsFor = (signature: string): FactColumn => state.facts.column(signature);
   const recheck = (key: string, at: number): void => {
     const prior = state.recheck.get(key);
     if (prior === undefined || at < prior) state.recheck.set(key, at);
@@ -316,14 +310,11 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     else for (const one of g) groups.add(one);
   };
   const forget = (key: string): void => {
-    for (const [signature, facts] of state.facts) {
-      const old = facts.get(key);
-      if (old === undefined) continue;
+    state.facts.forget(key, (signature, old) => {
       // The groups the item's old fact counted in are judged again, as are those of its new one.
       const live = visitors.get(signature);
       if (live?.visitor.groups) touch(live, key, old);
-      facts.delete(key);
-    }
+    });
     state.recheck.delete(key);
   };
 
@@ -373,6 +364,8 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     const pass = threadPlan(options, store);
     let done = false;
     if (pass) {
+      let slotsOf: readonly string[] | undefined;
+      let slots: number[] = [];
       const sink: ItemPassSink = {
         // Output of a rule stopped on another thread is dropped from the stop on, as one thread would not have made it.
         finding: (f) => {
@@ -380,8 +373,13 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
         },
         facts: (signature, entries, keys) => {
           if (aborted.size > 0 && aborted.has(signature.slice(0, signature.indexOf('|')))) return;
-          const facts = factsFor(signature);
-          for (let i = 0; i < entries.length; i += 2) facts.set(keys[entries[i] as number]!, entries[i + 1]);
+          // A batch's keys get their slots once, for all its configurations.
+          if (keys !== slotsOf) {
+            slotsOf = keys;
+            slots = keys.map((key) => state.facts.slot(key));
+          }
+          const column = factsFor(signature);
+          for (let i = 0; i < entries.length; i += 2) column.setAt(slots[entries[i] as number]!, entries[i + 1]);
         },
         recheck,
         failure: (f) => {

@@ -34,7 +34,7 @@ function addUses(users: Map<string, string[]>, visitor: RuleVisitor<unknown>, ke
  */
 export function touchGroups(
   visitors: ReadonlyMap<string, LiveVisitor>,
-  facts: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
+  facts: { get(signature: string): ReadonlyMap<string, unknown> | undefined },
   index: UsersIndex,
   evaluated: readonly string[],
   touch: (live: LiveVisitor, key: string, fact: unknown) => void,

@@ -1,0 +1,155 @@
+/**
+ * The facts aggregate rules keep per item (`RuleVisitor.collect`), for every rule configuration: one
+ * index of item keys shared by all configurations and a column of values per configuration.
+ *
+ * A map per configuration held each item key once per rule: at 1M items, eight maps of a million
+ * entries cost ~300 MB and most of the main thread's time in a parallel run went into their inserts
+ * (each a few cache misses). Here an item costs one index entry and a slot in each column.
+ */
+export class FactTable implements Iterable<[string, FactColumn]> {
+  readonly #slots = new Map<string, number>();
+  readonly #keys: string[] = [];
+  readonly #columns = new Map<string, FactColumn>();
+  #lastKey: string | undefined;
+  #lastSlot = -1;
+
+  /** The slot of an item, created on first use (a slot is kept when its item's facts are forgotten). */
+  slot(key: string): number {
+    if (key === this.#lastKey) return this.#lastSlot;
+    let slot = this.#slots.get(key);
+    if (slot === undefined) {
+      slot = this.#keys.length;
+      this.#slots.set(key, slot);
+      this.#keys.push(key);
+      for (const column of this.#columns.values()) column.grow();
+    }
+    this.#lastKey = key;
+    this.#lastSlot = slot;
+    return slot;
+  }
+
+  /** The slot of an item, if it ever had one. */
+  existing(key: string): number | undefined {
+    return key === this.#lastKey ? this.#lastSlot : this.#slots.get(key);
+  }
+
+  keyAt(slot: number): string {
+    return this.#keys[slot]!;
+  }
+
+  get slotCount(): number {
+    return this.#keys.length;
+  }
+
+  /** The column of one rule configuration (created empty on first use). */
+  column(signature: string): FactColumn {
+    let column = this.#columns.get(signature);
+    if (!column) this.#columns.set(signature, (column = new FactColumn(this)));
+    return column;
+  }
+
+  /** The column of one rule configuration, if it has one. */
+  get(signature: string): FactColumn | undefined {
+    return this.#columns.get(signature);
+  }
+
+  /** Drops every fact kept about `key`, after handing each to `before` (signature, old fact). */
+  forget(key: string, before?: (signature: string, fact: unknown) => void): void {
+    const slot = this.existing(key);
+    if (slot === undefined) return;
+    for (const [signature, column] of this.#columns) {
+      const old = column.at(slot);
+      if (old === undefined) continue;
+      before?.(signature, old);
+      column.clear(slot);
+    }
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, FactColumn]> {
+    return this.#columns.entries();
+  }
+
+  values(): IterableIterator<FactColumn> {
+    return this.#columns.values();
+  }
+}
+
+/** One configuration's facts, readable as a map from item key to fact (in the order items first got a slot). */
+export class FactColumn implements ReadonlyMap<string, unknown> {
+  readonly #table: FactTable;
+  readonly #values: unknown[];
+  #size = 0;
+
+  constructor(table: FactTable) {
+    this.#table = table;
+    // Filled, not sized: an array written far past its end turns into a slow dictionary.
+    this.#values = new Array<unknown>(table.slotCount).fill(undefined);
+  }
+
+  /** @internal A slot was added to the table. */
+  grow(): void {
+    this.#values.push(undefined);
+  }
+
+  at(slot: number): unknown {
+    return this.#values[slot];
+  }
+
+  setAt(slot: number, fact: unknown): void {
+    if (this.#values[slot] === undefined) this.#size++;
+    this.#values[slot] = fact;
+  }
+
+  clear(slot: number): void {
+    if (this.#values[slot] === undefined) return;
+    this.#size--;
+    this.#values[slot] = undefined;
+  }
+
+  set(key: string, fact: unknown): this {
+    this.setAt(this.#table.slot(key), fact);
+    return this;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get(key: string): unknown {
+    const slot = this.#table.existing(key);
+    return slot === undefined ? undefined : this.#values[slot];
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  *entries(): MapIterator<[string, unknown]> {
+    const values = this.#values;
+    for (let slot = 0; slot < values.length; slot++) {
+      const fact = values[slot];
+      if (fact !== undefined) yield [this.#table.keyAt(slot), fact];
+    }
+  }
+
+  *keys(): MapIterator<string> {
+    const values = this.#values;
+    for (let slot = 0; slot < values.length; slot++) if (values[slot] !== undefined) yield this.#table.keyAt(slot);
+  }
+
+  *values(): MapIterator<unknown> {
+    const values = this.#values;
+    for (let slot = 0; slot < values.length; slot++) {
+      const fact = values[slot];
+      if (fact !== undefined) yield fact;
+    }
+  }
+
+  forEach(callback: (value: unknown, key: string, map: ReadonlyMap<string, unknown>) => void): void {
+    for (const [key, fact] of this.entries()) callback(fact, key, this);
+  }
+
+  [Symbol.iterator](): MapIterator<[string, unknown]> {
+    return this.entries();
+  }
+}
