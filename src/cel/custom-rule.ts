@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { ParseResult } from '@marcbachmann/cel-js';
 import { FIX_FIELDS, FIX_INPUTS, type FixSpec, type RuleCategory, type Severity } from '../model/finding.ts';
 import type { WorkItem } from '../model/work-item.ts';
 import { localDate, localMidnight, nextLocalMidnight } from '../engine/helpers.ts';
 import { placeholders } from '../engine/message.ts';
 import { RuleAbort, type AnyRule, type RuleDefinition } from '../engine/rule.ts';
-import { ITEM_FIELDS, celItem, checkBoolean, createCelEnvironments, setCelDay, usesClock, type CelEnvironments } from './environment.ts';
+import { CelScope, compileExpression, type CelEvaluator } from './compile.ts';
+import { ITEM_FIELDS, checkBoolean, createCelEnvironments, setCelDay, usesClock, type CelEnvironments } from './environment.ts';
 
 /** `custom[]` in config: an admin-written item rule in CEL, no code. */
 export interface CustomRuleConfig {
@@ -145,22 +145,23 @@ interface BudgetClock {
   at: number;
 }
 
-/** Several custom rules look at the same item in a row: convert it once. */
-function viewCache(cel: CelEnvironments): (item: WorkItem, classes: readonly string[]) => { item: Record<string, unknown> } {
+/** Several custom rules look at the same item in a row: they share one scope (and what it converted). */
+function viewCache(cel: CelEnvironments): (item: WorkItem, classes: readonly string[]) => CelScope {
+  const scope = new CelScope(cel.day);
   let last: WorkItem | undefined;
-  let context = { item: {} as Record<string, unknown> };
   return (item, classes) => {
-    if (item !== last) {
+    if (item !== last || scope.classes !== classes) {
       last = item;
-      context = { item: celItem(item, classes, cel.day) };
+      scope.reset(item, classes);
     }
-    return context;
+    return scope;
   };
 }
 
 function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<typeof viewCache>, clock: BudgetClock): AnyRule {
-  const when: ParseResult | null = c.when ? cel.fast.parse(c.when) : null;
-  const test: ParseResult = cel.fast.parse((c.require ?? c.condition)!);
+  // Compiled to closures where the expression allows it; the interpreter otherwise (same results).
+  const when: CelEvaluator | null = c.when ? compileExpression(cel.fast.parse(c.when), cel.functions) : null;
+  const test: CelEvaluator = compileExpression(cel.fast.parse((c.require ?? c.condition)!), cel.functions);
   const violatedWhen = c.require !== undefined ? false : true;
   const clockBound = [c.when, c.require, c.condition].some((e) => e !== undefined && usesClock(e));
   const definition: RuleDefinition<Record<string, never>> = {
