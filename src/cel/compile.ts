@@ -632,8 +632,11 @@ function compileQuantifier(node: AstNode, scope: readonly Cell[], functions: Rea
 
 const PRIMITIVE_TYPEOF: Record<string, string> = { string: 'string', int: 'bigint', double: 'number', bool: 'boolean' };
 
-/** Code points, as cel-js counts a string's size. */
+const HIGH_SURROGATE = /[\ud800-\udbff]/;
+
+/** Code points, as cel-js counts a string's size (`for (const c of str)`). */
 function codePoints(str: string): number {
+  if (!HIGH_SURROGATE.test(str)) return str.length;
   let n = str.length;
   for (let i = 0; i < str.length; i++) {
     const code = str.charCodeAt(i);

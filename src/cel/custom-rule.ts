@@ -163,6 +163,7 @@ function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<
   const when: CelEvaluator | null = c.when ? compileExpression(cel.fast.parse(c.when), cel.functions) : null;
   const test: CelEvaluator = compileExpression(cel.fast.parse((c.require ?? c.condition)!), cel.functions);
   const violatedWhen = c.require !== undefined ? false : true;
+  const judge = (scope: CelScope): boolean => (when === null || when(scope) === true) && test(scope) === violatedWhen;
   const clockBound = [c.when, c.require, c.condition].some((e) => e !== undefined && usesClock(e));
   const definition: RuleDefinition<Record<string, never>> = {
     meta: {
@@ -185,20 +186,19 @@ function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<
         item(item, classes) {
           if (spent > RUN_BUDGET_MS) return;
           if (clockBound) ctx.recheckAt(midnight);
-          const context = view(item, classes);
-          const judge = (): boolean => (when === null || when(context) === true) && test(context) === violatedWhen;
+          const scope = view(item, classes);
           // Chained only from a custom rule that finished cleanly on this item just before (one that threw leaves it unset).
           const chained = clock.item === item;
           clock.item = undefined;
           let started = chained ? clock.at : performance.now();
-          let violated = judge();
+          let violated = judge(scope);
           let ended = performance.now();
           let took = ended - started;
           if (took > c.budgetMs) {
             // A garbage-collection pause can land in any evaluation: only a second overrun counts.
             spent += took;
             started = ended;
-            violated = judge();
+            violated = judge(scope);
             ended = performance.now();
             took = ended - started;
           }
