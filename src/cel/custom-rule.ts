@@ -104,9 +104,9 @@ function text(value: unknown): string {
 }
 
 /** Message data for an item: every field under `item.<name>` and `<name>`. */
-function messageData(item: WorkItem, template: string): Record<string, string | number> {
+function messageData(item: WorkItem, names: readonly string[]): Record<string, string | number> {
   const data: Record<string, string | number> = {};
-  for (const name of placeholders(template)) {
+  for (const name of names) {
     const bare = name.startsWith('item.') ? name.slice(5) : name;
     let value: unknown;
     if (bare.startsWith('fields.')) value = item.fields[bare.slice(7)];
@@ -163,6 +163,7 @@ function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<
   const when: CelEvaluator | null = c.when ? compileExpression(cel.fast.parse(c.when), cel.functions) : null;
   const test: CelEvaluator = compileExpression(cel.fast.parse((c.require ?? c.condition)!), cel.functions);
   const violatedWhen = c.require !== undefined ? false : true;
+  const names = placeholders(c.message);
   const judge = (scope: CelScope): boolean => (when === null || when(scope) === true) && test(scope) === violatedWhen;
   const clockBound = [c.when, c.require, c.condition].some((e) => e !== undefined && usesClock(e));
   const definition: RuleDefinition<Record<string, never>> = {
@@ -211,7 +212,7 @@ function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<
             clock.at = ended;
             return;
           }
-          ctx.report({ messageId: 'violated', subject: item, data: messageData(item, c.message), evidence: { rule: c.id, ...(c.require ? { require: c.require } : { condition: c.condition! }) } });
+          ctx.report({ messageId: 'violated', subject: item, data: messageData(item, names), evidence: c.require ? { rule: c.id, require: c.require } : { rule: c.id, condition: c.condition! } });
         },
       };
     },

@@ -102,8 +102,20 @@ export function createCelEnvironments(): CelEnvironments {
     }
     return n;
   };
-  const daysSince = (t: Date): bigint => BigInt(localDay(day.today) - localDay(t.getTime()));
-  const daysUntil = (t: Date): bigint => BigInt(localDay(t.getTime()) - localDay(day.today));
+  // Today's day number, looked up again only when the day or the zone changes.
+  let todayMs = Number.NaN;
+  let todayFormat: Intl.DateTimeFormat | null = null;
+  let todayN = 0;
+  const today = (): number => {
+    if (day.today !== todayMs || day.format !== todayFormat) {
+      todayN = localDay(day.today);
+      todayMs = day.today;
+      todayFormat = day.format;
+    }
+    return todayN;
+  };
+  const daysSince = (t: Date): bigint => BigInt(today() - localDay(t.getTime()));
+  const daysUntil = (t: Date): bigint => BigInt(localDay(t.getTime()) - today());
   const register = (env: Environment): Environment =>
     env
       .registerFunction(`daysSince(${TS}): int`, daysSince, { description: 'whole calendar days from the instant to today (local time)' })
