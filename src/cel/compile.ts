@@ -161,23 +161,14 @@ function deepKnown(v: unknown): void {
   }
 }
 
-/** `left.key` on a runtime value (cel-js `fieldAccess` / map `field`). */
+/**
+ * `left.key` on a runtime value (cel-js `fieldAccess` / map `field`): only maps have fields; a null,
+ * a list or a primitive has none, like an absent key.
+ */
 function select(left: unknown, key: string): unknown {
-  if (isMap(left)) {
-    const v = hasOwn(left, key) ? left[key] : undefined;
-    if (v === undefined) throw FAIL;
-    known(v);
-    return v;
-  }
-  if (left === null || isList(left)) throw FAIL;
-  switch (typeof left) {
-    case 'string':
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-      throw FAIL;
-  }
-  throw BAIL;
+  const v = lazyField(left, key);
+  if (v === undefined) throw FAIL;
+  return v;
 }
 
 /** The value of a field of the item itself, read from the WorkItem (no CEL map built); undefined when absent. */
@@ -235,6 +226,7 @@ function unsupported(what: string): never {
 
 function compileNode(node: AstNode, scope: readonly Cell[], functions: Readonly<Record<string, (t: Date) => bigint>>): Fn {
   const c = (n: AstNode, inner: readonly Cell[] = scope): Fn => compileNode(n, inner, functions);
+  const operands = (n: AstNode): [Fn, Fn] => (n.args as [AstNode, AstNode]).map((a) => c(a)) as [Fn, Fn];
   if (node.meta.macro !== undefined) return compileHas(node, scope);
   if (node.meta.alternate !== undefined) return compileQuantifier(node, scope, functions);
   switch (node.op) {
@@ -313,26 +305,20 @@ function compileNode(node: AstNode, scope: readonly Cell[], functions: Readonly<
     }
     case '==':
     case '!=': {
-      const [left, right] = node.args as [AstNode, AstNode];
-      const l = c(left);
-      const r = c(right);
+      const [l, r] = operands(node);
       return node.op === '==' ? (s) => equal(l(s), r(s)) : (s) => !equal(l(s), r(s));
     }
     case '<':
     case '<=':
     case '>':
-    case '>=': {
-      const [left, right] = node.args as [AstNode, AstNode];
-      return relation(node.op, c(left), c(right));
-    }
+    case '>=':
+      return relation(node.op, ...operands(node));
     case '+':
     case '-':
     case '*':
     case '/':
-    case '%': {
-      const [left, right] = node.args as [AstNode, AstNode];
-      return arithmetic(node.op, c(left), c(right));
-    }
+    case '%':
+      return arithmetic(node.op, ...operands(node));
     case 'in': {
       const [left, right] = node.args as [AstNode, AstNode];
       return membership(c(left), right, c(right));
@@ -354,19 +340,23 @@ function compileNode(node: AstNode, scope: readonly Cell[], functions: Readonly<
   }
 }
 
+/** `f(s)`, or FAIL where the interpreter fails too (an error CEL may absorb); BAIL and anything unexpected go on up. */
+function attempt(f: Fn, s: CelScope): unknown {
+  try {
+    return f(s);
+  } catch (e) {
+    if (e !== FAIL) throw e;
+    return FAIL;
+  }
+}
+
 /**
  * `&&` (absorbing = false) and `||` (absorbing = true). Like cel-js: an error or non-bool on the
  * left is remembered, the right decides; `false && <error>` and `<error> && false` are both false.
  */
 function logical(absorbing: boolean, l: Fn, r: Fn): Fn {
   return (s) => {
-    let lv: unknown;
-    try {
-      lv = l(s);
-    } catch (e) {
-      if (e !== FAIL) throw e;
-      lv = FAIL;
-    }
+    const lv = attempt(l, s);
     if (lv === absorbing) return absorbing;
     if (lv === !absorbing) {
       const rv = r(s);
@@ -610,16 +600,9 @@ function compileQuantifier(node: AstNode, scope: readonly Cell[], functions: Rea
       known(v);
       if (expect !== null && typeof v !== expect) throw FAIL;
       cell.value = v;
-      let p: unknown;
-      try {
-        p = predicate(s);
-      } catch (e) {
-        if (e !== FAIL) throw e;
-        failed = true;
-        continue;
-      }
+      const p = attempt(predicate, s);
       if (typeof p !== 'boolean') {
-        known(p);
+        if (p !== FAIL) known(p);
         failed = true;
         continue;
       }
@@ -731,68 +714,52 @@ function compileCall(name: string, receiver: Fn | null, args: Fn[], functions: R
       throw FAIL;
     };
   }
-  switch (name) {
-    case 'size':
-      return (s) => size(arg(s));
-    case 'dyn':
-      return arg;
-    case 'string':
-      return (s) => {
-        const v = arg(s);
-        switch (typeof v) {
-          case 'string':
-            return v;
-          case 'boolean':
-          case 'bigint':
-            return `${v}`;
-          case 'number':
-            return v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : `${v}`;
-        }
-        known(v);
-        throw FAIL;
-      };
-    case 'int':
-      return (s) => {
-        const v = arg(s);
-        if (typeof v === 'bigint') return v;
-        if (typeof v === 'number') {
-          if (Number.isFinite(v)) return BigInt(Math.trunc(v));
-          throw FAIL;
-        }
-        if (typeof v === 'string') return parseInt64(v);
-        known(v);
-        throw FAIL;
-      };
-    case 'double':
-      return (s) => {
-        const v = arg(s);
-        if (typeof v === 'number') return v;
-        if (typeof v === 'bigint') return Number(v);
-        if (typeof v === 'string') return parseDouble(v);
-        known(v);
-        throw FAIL;
-      };
-    case 'timestamp':
-      return (s) => {
-        const v = arg(s);
-        if (typeof v === 'string') {
-          if (v.length < 20 || v.length > 30) throw FAIL;
-          const d = new Date(v);
-          if (d.getTime() <= 253402300799999 && d.getTime() >= -62135596800000) return d;
-          throw FAIL;
-        }
-        if (typeof v === 'bigint') {
-          const ms = Number(v) * 1000;
-          if (ms <= 253402300799999 && ms >= -62135596800000) return new Date(ms);
-          throw FAIL;
-        }
-        known(v);
-        throw FAIL;
-      };
-    default:
-      return unsupported(`function ${name}`);
-  }
+  const convert = CONVERSIONS[name];
+  if (convert === undefined) return unsupported(`function ${name}`);
+  return (s) => {
+    const v = arg(s);
+    known(v);
+    return convert(v);
+  };
 }
+
+/** One-argument functions by name: the value, or FAIL where cel-js has no overload for its type. */
+const CONVERSIONS: Record<string, (v: unknown) => unknown> = {
+  size: (v) => size(v),
+  dyn: (v) => v,
+  string: (v) => {
+    switch (typeof v) {
+      case 'string':
+        return v;
+      case 'boolean':
+      case 'bigint':
+        return `${v}`;
+      case 'number':
+        return v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : `${v}`;
+    }
+    throw FAIL;
+  },
+  int: (v) => {
+    if (typeof v === 'bigint') return v;
+    if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.trunc(v));
+    if (typeof v === 'string') return parseInt64(v);
+    throw FAIL;
+  },
+  double: (v) => {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'string') return parseDouble(v);
+    throw FAIL;
+  },
+  timestamp: (v) => {
+    // cel-js: an ISO 8601 string of 20 to 30 characters, or epoch seconds, within years 1 to 9999.
+    let d: Date | undefined;
+    if (typeof v === 'string' && v.length >= 20 && v.length <= 30) d = new Date(v);
+    else if (typeof v === 'bigint') d = new Date(Number(v) * 1000);
+    if (d !== undefined && d.getTime() <= 253402300799999 && d.getTime() >= -62135596800000) return d;
+    throw FAIL;
+  },
+};
 
 function size(v: unknown): bigint {
   if (typeof v === 'string') return BigInt(codePoints(v));
