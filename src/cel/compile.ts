@@ -726,7 +726,11 @@ function compileCall(name: string, receiver: Fn | null, args: Fn[], functions: R
 /** One-argument functions by name: the value, or FAIL where cel-js has no overload for its type. */
 const CONVERSIONS: Record<string, (v: unknown) => unknown> = {
   size: (v) => size(v),
-  dyn: (v) => v,
+  dyn: (v) => {
+    // Calls type their dyn arguments deeply (first element of lists, first entry of maps).
+    deepKnown(v);
+    return v;
+  },
   string: (v) => {
     switch (typeof v) {
       case 'string':

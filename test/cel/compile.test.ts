@@ -81,7 +81,7 @@ const TRICKY = [
   'item.title.upperAscii().contains("A")', 'item.title.trim() == item.title', 'item.title.contains(1)', 'item.fields.n.contains("a")', 'item.fields.arr.contains(1)',
   'item.labels == ["growth"]', 'item.fields.nested == {"a": {"b": 1}}', 'item.assignee == item.assignee', 'item.fields.emptyArr == []',
   'item.fields.constructor == "weird"', 'item.fields.proto.x == 1', 'item.assignee.name.startsWith("A")', 'item.assignee.email.endsWith("example")',
-  'dyn(item.estimate) > 1.0', 'type(item.estimate) == double', 'item.labels.size() > 0 && item.labels[0].size() > 2', 'item.fields.deep.a.b.c == 1',
+  'dyn(item.estimate) > 1.0', 'dyn(item.fields.arr).size() >= 0', 'dyn(item.fields.nested) == item.fields.nested', 'type(item.estimate) == double', 'item.labels.size() > 0 && item.labels[0].size() > 2', 'item.fields.deep.a.b.c == 1',
 ];
 
 const EXPRESSIONS = [...new Set([...CONFIG_EXPRESSIONS, ...TRICKY])];
@@ -104,6 +104,8 @@ function edgeItems(): WorkItem[] {
     { n: Number.NaN, s: 'zzz', arr: [], nested: {}, bool: false, numstr: 'nan', mixed: { a: [1] } },
     { n: 1, s: 'b', arr: [[1], { a: 1 }], nested: { a: { b: 1, c: 2 } }, emptyArr: [1.5], numstr: '99999999999999999999' },
     { n: 'three', s: 1, arr: 'x', nested: ['a'], proto: { x: 1 }, mixed: { '': 1 } },
+    // Not JSON, so never from a connector, but the compiled code must still hand them to the interpreter.
+    { n: new Map([['a', 1]]), s: new Set(['a']), arr: [undefined, 1], nested: { a: undefined }, bool: new Uint8Array([1]), mixed: { a: () => 1 }, deep: new Date(0) },
   ];
   const items: WorkItem[] = [];
   for (const [i, f] of fields.entries()) {
