@@ -134,6 +134,11 @@ function known(v: unknown): void {
   throw BAIL;
 }
 
+/** A table entry by name, never one inherited from Object.prototype (`toString`, `constructor`). */
+function own<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return hasOwn(table, name) ? table[name] : undefined;
+}
+
 function isMap(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const c = (v as { constructor?: unknown }).constructor;
@@ -201,7 +206,7 @@ function rootField(name: string): Fn {
 
 /** `has(item.<name>)`. */
 function rootHas(name: string): Fn {
-  const present = ITEM_PRESENT[name];
+  const present = own(ITEM_PRESENT, name);
   if (present !== undefined) return (s) => present(s.item);
   const read = rootReader(name);
   if (read === null) return () => false;
@@ -575,7 +580,7 @@ function compileQuantifier(node: AstNode, scope: readonly Cell[], functions: Rea
   const comp = alt.args as Comprehension;
   if ((name !== 'exists' && name !== 'all') || comp.kind !== 'quantifier' || comp.errorsAreFatal || args.length !== 2) return unsupported(`macro ${name}`);
   const iterType = comp.iterCtx?.iterType;
-  const expect = iterType?.kind === 'dyn' ? null : iterType?.kind === 'primitive' ? PRIMITIVE_TYPEOF[iterType.name] : undefined;
+  const expect = iterType?.kind === 'dyn' ? null : iterType?.kind === 'primitive' ? own(PRIMITIVE_TYPEOF, iterType.name) : undefined;
   if (expect === undefined) return unsupported('iteration variable type');
   const iterable = compileNode(receiver, scope, functions);
   const cell: Cell = { name: comp.iterVarName, value: undefined };
@@ -650,7 +655,7 @@ const STRING_TRANSFORMS: Record<string, (a: string) => string> = {
 function compileCall(name: string, receiver: Fn | null, args: Fn[], functions: Readonly<Record<string, (t: Date) => bigint>>): Fn {
   if (receiver !== null) {
     if (name === 'size' && args.length === 0) return (s) => size(receiver(s));
-    const test = STRING_METHODS[name];
+    const test = own(STRING_METHODS, name);
     if (test !== undefined && args.length === 1) {
       const arg = args[0]!;
       return (s) => {
@@ -686,7 +691,7 @@ function compileCall(name: string, receiver: Fn | null, args: Fn[], functions: R
         throw FAIL;
       };
     }
-    const transform = STRING_TRANSFORMS[name];
+    const transform = own(STRING_TRANSFORMS, name);
     if (transform !== undefined && args.length === 0) {
       return (s) => {
         const a = receiver(s);
@@ -699,7 +704,7 @@ function compileCall(name: string, receiver: Fn | null, args: Fn[], functions: R
   }
   if (args.length !== 1) return unsupported(`function ${name}`);
   const arg = args[0]!;
-  const helper = functions[name];
+  const helper = own(functions, name);
   if (helper !== undefined) {
     return (s) => {
       const v = arg(s);
@@ -714,7 +719,7 @@ function compileCall(name: string, receiver: Fn | null, args: Fn[], functions: R
       throw FAIL;
     };
   }
-  const convert = CONVERSIONS[name];
+  const convert = own(CONVERSIONS, name);
   if (convert === undefined) return unsupported(`function ${name}`);
   return (s) => {
     const v = arg(s);

@@ -81,7 +81,7 @@ const TRICKY = [
   'item.title.upperAscii().contains("A")', 'item.title.trim() == item.title', 'item.title.contains(1)', 'item.fields.n.contains("a")', 'item.fields.arr.contains(1)',
   'item.labels == ["growth"]', 'item.fields.nested == {"a": {"b": 1}}', 'item.assignee == item.assignee', 'item.fields.emptyArr == []',
   'item.fields.constructor == "weird"', 'item.fields.proto.x == 1', 'item.assignee.name.startsWith("A")', 'item.assignee.email.endsWith("example")',
-  'dyn(item.estimate) > 1.0', 'dyn(item.fields.arr).size() >= 0', 'dyn(item.fields.nested) == item.fields.nested', 'type(item.estimate) == double', 'item.labels.size() > 0 && item.labels[0].size() > 2', 'item.fields.deep.a.b.c == 1',
+  'item.constructor == 1', 'has(item.toString)', 'item.title.toString() == ""', 'toString(item.title) == ""', 'item["__proto__"] == 1', 'dyn(item.estimate) > 1.0', 'dyn(item.fields.arr).size() >= 0', 'dyn(item.fields.nested) == item.fields.nested', 'type(item.estimate) == double', 'item.labels.size() > 0 && item.labels[0].size() > 2', 'item.fields.deep.a.b.c == 1',
 ];
 
 const EXPRESSIONS = [...new Set([...CONFIG_EXPRESSIONS, ...TRICKY])];
