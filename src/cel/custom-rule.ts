@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { ParseResult } from '@marcbachmann/cel-js';
 import { FIX_FIELDS, FIX_INPUTS, type FixSpec, type RuleCategory, type Severity } from '../model/finding.ts';
 import type { WorkItem } from '../model/work-item.ts';
 import { localDate, localMidnight, nextLocalMidnight } from '../engine/helpers.ts';
 import { placeholders } from '../engine/message.ts';
 import { RuleAbort, type AnyRule, type RuleDefinition } from '../engine/rule.ts';
-import { ITEM_FIELDS, celItem, checkBoolean, createCelEnvironments, setCelDay, usesClock, type CelEnvironments } from './environment.ts';
+import { CelScope, compileExpression, type CelEvaluator } from './compile.ts';
+import { ITEM_FIELDS, checkBoolean, createCelEnvironments, setCelDay, usesClock, type CelEnvironments } from './environment.ts';
 
 /** `custom[]` in config: an admin-written item rule in CEL, no code. */
 export interface CustomRuleConfig {
@@ -104,9 +104,9 @@ function text(value: unknown): string {
 }
 
 /** Message data for an item: every field under `item.<name>` and `<name>`. */
-function messageData(item: WorkItem, template: string): Record<string, string | number> {
+function messageData(item: WorkItem, names: readonly string[]): Record<string, string | number> {
   const data: Record<string, string | number> = {};
-  for (const name of placeholders(template)) {
+  for (const name of names) {
     const bare = name.startsWith('item.') ? name.slice(5) : name;
     let value: unknown;
     if (bare.startsWith('fields.')) value = item.fields[bare.slice(7)];
@@ -145,23 +145,26 @@ interface BudgetClock {
   at: number;
 }
 
-/** Several custom rules look at the same item in a row: convert it once. */
-function viewCache(cel: CelEnvironments): (item: WorkItem, classes: readonly string[]) => { item: Record<string, unknown> } {
+/** Several custom rules look at the same item in a row: they share one scope (and what it converted). */
+function viewCache(cel: CelEnvironments): (item: WorkItem, classes: readonly string[]) => CelScope {
+  const scope = new CelScope(cel.day);
   let last: WorkItem | undefined;
-  let context = { item: {} as Record<string, unknown> };
   return (item, classes) => {
-    if (item !== last) {
+    if (item !== last || scope.classes !== classes) {
       last = item;
-      context = { item: celItem(item, classes, cel.day) };
+      scope.reset(item, classes);
     }
-    return context;
+    return scope;
   };
 }
 
 function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<typeof viewCache>, clock: BudgetClock): AnyRule {
-  const when: ParseResult | null = c.when ? cel.fast.parse(c.when) : null;
-  const test: ParseResult = cel.fast.parse((c.require ?? c.condition)!);
+  // Compiled to closures where the expression allows it; the interpreter otherwise (same results).
+  const when: CelEvaluator | null = c.when ? compileExpression(cel.fast.parse(c.when), cel.functions) : null;
+  const test: CelEvaluator = compileExpression(cel.fast.parse((c.require ?? c.condition)!), cel.functions);
   const violatedWhen = c.require !== undefined ? false : true;
+  const names = placeholders(c.message);
+  const judge = (scope: CelScope): boolean => (when === null || when(scope) === true) && test(scope) === violatedWhen;
   const clockBound = [c.when, c.require, c.condition].some((e) => e !== undefined && usesClock(e));
   const definition: RuleDefinition<Record<string, never>> = {
     meta: {
@@ -184,20 +187,19 @@ function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<
         item(item, classes) {
           if (spent > RUN_BUDGET_MS) return;
           if (clockBound) ctx.recheckAt(midnight);
-          const context = view(item, classes);
-          const judge = (): boolean => (when === null || when(context) === true) && test(context) === violatedWhen;
+          const scope = view(item, classes);
           // Chained only from a custom rule that finished cleanly on this item just before (one that threw leaves it unset).
           const chained = clock.item === item;
           clock.item = undefined;
           let started = chained ? clock.at : performance.now();
-          let violated = judge();
+          let violated = judge(scope);
           let ended = performance.now();
           let took = ended - started;
           if (took > c.budgetMs) {
             // A garbage-collection pause can land in any evaluation: only a second overrun counts.
             spent += took;
             started = ended;
-            violated = judge();
+            violated = judge(scope);
             ended = performance.now();
             took = ended - started;
           }
@@ -210,7 +212,7 @@ function compileOne(c: CustomRuleConfig, cel: CelEnvironments, view: ReturnType<
             clock.at = ended;
             return;
           }
-          ctx.report({ messageId: 'violated', subject: item, data: messageData(item, c.message), evidence: { rule: c.id, ...(c.require ? { require: c.require } : { condition: c.condition! }) } });
+          ctx.report({ messageId: 'violated', subject: item, data: messageData(item, names), evidence: c.require ? { rule: c.id, require: c.require } : { rule: c.id, condition: c.condition! } });
         },
       };
     },

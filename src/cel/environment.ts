@@ -79,6 +79,8 @@ export interface CelEnvironments {
   /** Evaluates them; `item` is handed over as a plain map, which is about twice as fast. */
   fast: Environment;
   day: CelDay;
+  /** The functions registered above, by name, for compiled expressions to call. */
+  functions: Readonly<Record<string, (t: Date) => bigint>>;
 }
 
 export function createCelEnvironments(): CelEnvironments {
@@ -100,15 +102,27 @@ export function createCelEnvironments(): CelEnvironments {
     }
     return n;
   };
-  const daysSince = (t: Date): bigint => BigInt(localDay(day.today) - localDay(t.getTime()));
-  const daysUntil = (t: Date): bigint => BigInt(localDay(t.getTime()) - localDay(day.today));
+  // Today's day number, looked up again only when the day or the zone changes.
+  let todayMs = Number.NaN;
+  let todayFormat: Intl.DateTimeFormat | null = null;
+  let todayN = 0;
+  const today = (): number => {
+    if (day.today !== todayMs || day.format !== todayFormat) {
+      todayN = localDay(day.today);
+      todayMs = day.today;
+      todayFormat = day.format;
+    }
+    return todayN;
+  };
+  const daysSince = (t: Date): bigint => BigInt(today() - localDay(t.getTime()));
+  const daysUntil = (t: Date): bigint => BigInt(localDay(t.getTime()) - today());
   const register = (env: Environment): Environment =>
     env
       .registerFunction(`daysSince(${TS}): int`, daysSince, { description: 'whole calendar days from the instant to today (local time)' })
       .registerFunction(`daysUntil(${TS}): int`, daysUntil, { description: 'whole calendar days from today to the instant (local time)' });
   const typed = register(new Environment({ limits: LIMITS }).registerVariable({ name: 'item', schema: ITEM_SCHEMA }));
   const fast = register(new Environment({ limits: LIMITS }).registerVariable('item', 'map<string, dyn>'));
-  return { typed, fast, day };
+  return { typed, fast, day, functions: { daysSince, daysUntil } };
 }
 
 /** True when an expression uses the clock helpers (its verdict may change at local midnight). */
@@ -146,45 +160,69 @@ function lowerFirst(text: string): string {
   return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
 }
 
+/**
+ * How each field of the item reads in CEL: instants as timestamps, absent values as `undefined`
+ * (left out of the map, so `has()` is false). One table serves both the interpreter's map
+ * (`celItem`) and the compiled expressions, which read fields straight from the item, so the two
+ * cannot drift apart. The order is the map's key order.
+ */
+export const ITEM_VIEW: ReadonlyArray<readonly [string, (item: WorkItem, classes: readonly string[], day: CelDay) => unknown]> = [
+  ['key', (i) => i.key],
+  ['source', (i) => i.source],
+  ['sourceKind', (i) => i.sourceKind],
+  ['nativeKey', (i) => i.nativeKey],
+  ['url', (i) => i.url],
+  ['project', (i) => i.project],
+  ['type', (i) => i.type],
+  ['typeCategory', (i) => i.typeCategory],
+  ['classes', (_i, classes) => classes],
+  ['title', (i) => i.title],
+  ['status', (i) => i.status],
+  ['statusCategory', (i) => i.statusCategory],
+  ['labels', (i) => i.labels],
+  ['components', (i) => i.components],
+  ['createdAt', (i) => new Date(i.createdAt)],
+  ['updatedAt', (i) => new Date(i.updatedAt)],
+  ['links', (i) => i.links],
+  ['blocked', (i) => i.blocked],
+  ['fields', (i) => i.fields],
+  ['team', (i) => i.team ?? undefined],
+  ['description', (i) => i.description ?? undefined],
+  ['assignee', (i) => (i.assignee === null ? undefined : i.assignee.email === null ? { id: i.assignee.id, name: i.assignee.name } : i.assignee)],
+  ['priority', (i) => i.priority ?? undefined],
+  ['estimate', (i) => i.estimate ?? undefined],
+  ['startedAt', (i) => (i.startedAt === null ? undefined : new Date(i.startedAt))],
+  ['resolvedAt', (i) => (i.resolvedAt === null ? undefined : new Date(i.resolvedAt))],
+  // A due date is a local calendar date: its local midnight.
+  ['dueDate', (i, _c, day) => (i.dueDate === null ? undefined : new Date(Date.parse(`${i.dueDate}T00:00:00Z`) - day.offsetMs))],
+  ['sprint', (i) => {
+    if (i.sprint === null) return undefined;
+    const s: Record<string, unknown> = { id: i.sprint.id, name: i.sprint.name, state: i.sprint.state };
+    if (i.sprint.startDate !== null) s['startDate'] = new Date(i.sprint.startDate);
+    if (i.sprint.endDate !== null) s['endDate'] = new Date(i.sprint.endDate);
+    return s;
+  }],
+  ['parentKey', (i) => i.parentKey ?? undefined],
+  ['epicKey', (i) => i.epicKey ?? undefined],
+];
+
+/** For fields built from the item (timestamps, maps): whether the item has one, without building it. */
+export const ITEM_PRESENT: Readonly<Record<string, (item: WorkItem) => boolean>> = {
+  createdAt: () => true,
+  updatedAt: () => true,
+  assignee: (i) => i.assignee !== null,
+  startedAt: (i) => i.startedAt !== null,
+  resolvedAt: (i) => i.resolvedAt !== null,
+  dueDate: (i) => i.dueDate !== null,
+  sprint: (i) => i.sprint !== null,
+};
+
 /** The item as CEL sees it: instants as timestamps, absent values left out. */
 export function celItem(item: WorkItem, classes: readonly string[], day: CelDay): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    key: item.key,
-    source: item.source,
-    sourceKind: item.sourceKind,
-    nativeKey: item.nativeKey,
-    url: item.url,
-    project: item.project,
-    type: item.type,
-    typeCategory: item.typeCategory,
-    classes,
-    title: item.title,
-    status: item.status,
-    statusCategory: item.statusCategory,
-    labels: item.labels,
-    components: item.components,
-    createdAt: new Date(item.createdAt),
-    updatedAt: new Date(item.updatedAt),
-    links: item.links,
-    blocked: item.blocked,
-    fields: item.fields,
-  };
-  if (item.team !== null) out['team'] = item.team;
-  if (item.description !== null) out['description'] = item.description;
-  if (item.assignee !== null) out['assignee'] = item.assignee.email === null ? { id: item.assignee.id, name: item.assignee.name } : item.assignee;
-  if (item.priority !== null) out['priority'] = item.priority;
-  if (item.estimate !== null) out['estimate'] = item.estimate;
-  if (item.startedAt !== null) out['startedAt'] = new Date(item.startedAt);
-  if (item.resolvedAt !== null) out['resolvedAt'] = new Date(item.resolvedAt);
-  // A due date is a local calendar date: its local midnight.
-  if (item.dueDate !== null) out['dueDate'] = new Date(Date.parse(`${item.dueDate}T00:00:00Z`) - day.offsetMs);
-  if (item.sprint !== null) {
-    const s: Record<string, unknown> = { id: item.sprint.id, name: item.sprint.name, state: item.sprint.state };
-    if (item.sprint.startDate !== null) s['startDate'] = new Date(item.sprint.startDate);
-    if (item.sprint.endDate !== null) s['endDate'] = new Date(item.sprint.endDate);
-    out['sprint'] = s;
+  const out: Record<string, unknown> = {};
+  for (const [name, read] of ITEM_VIEW) {
+    const value = read(item, classes, day);
+    if (value !== undefined) out[name] = value;
   }
-  if (item.parentKey !== null) out['parentKey'] = item.parentKey;
-  if (item.epicKey !== null) out['epicKey'] = item.epicKey;
   return out;
 }
