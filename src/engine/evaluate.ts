@@ -9,7 +9,7 @@ import type { AnyRule } from './rule.ts';
 import { compileRulePlan, type RuleOverride, type RulePlan, type RuleSettings } from './rule-config.ts';
 import { cachedLookup, createRuleRunner, ruleFailure, type LiveVisitor, type RuleFailure } from './rule-runner.ts';
 import { factsInGroups, indexUsers, touchGroups, type UsersIndex } from './grouped.ts';
-import { FactTable, type FactColumn } from './fact-table.ts';
+import { FactTable, RecheckTimes, type FactColumn } from './fact-table.ts';
 import type { TypeMappingEntry } from './type-mapping.ts';
 import type { ObjectiveSpec } from './objective-match.ts';
 import { PARALLEL_RANGE_ITEMS, ThreadsUnavailable, planFingerprint, runParallelItemPass, type ItemPassSink } from './parallel.ts';
@@ -106,9 +106,7 @@ export interface EvaluatorState {
   /** Aggregate facts: per visitor signature, item key → fact. */
   facts: FactTable;
   /** Earliest instant (epoch ms) an unchanged item's verdict may change. */
-  recheck: Map<string, number>;
-  /** No instant in `recheck` is earlier than this (a run before it has nothing to re-check). */
-  recheckFrom: number;
+  recheck: RecheckTimes;
   /**
    * What was last written for each aggregate finding, so an unchanged one costs no database read
    * (up to `RECORDED_MAX` characters: a status column's finding lists every item in it).
@@ -125,7 +123,8 @@ export interface EvaluatorState {
 }
 
 export function createEvaluatorState(): EvaluatorState {
-  return { plan: null, typeMapping: null, timezone: null, mark: null, facts: new FactTable(), recheck: new Map(), recheckFrom: Number.POSITIVE_INFINITY, recorded: new Map(), doneFailed: new Set(), users: new Map(), kinds: new Map(), known: null };
+  const facts = new FactTable();
+  return { plan: null, typeMapping: null, timezone: null, mark: null, facts, recheck: new RecheckTimes(facts), recorded: new Map(), doneFailed: new Set(), users: new Map(), kinds: new Map(), known: null };
 }
 
 /** The pseudo-rule under which failures of a rule on a subject are reported. */
@@ -190,8 +189,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     state.mark !== null;
   if (!incremental) {
     state.facts = new FactTable();
-    state.recheck = new Map();
-    state.recheckFrom = Number.POSITIVE_INFINITY;
+    state.recheck = new RecheckTimes(state.facts);
     state.recorded = new Map();
     state.doneFailed = new Set();
     state.users = new Map();
@@ -293,11 +291,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   };
 
   const factsFor = (signature: string): FactColumn => state.facts.column(signature);
-  const recheck = (key: string, at: number): void => {
-    const prior = state.recheck.get(key);
-    if (prior === undefined || at < prior) state.recheck.set(key, at);
-    if (at < state.recheckFrom) state.recheckFrom = at;
-  };
+  const recheck = (key: string, at: number): void => state.recheck.set(state.facts.slot(key), at);
 
   // Grouped aggregate rules (`RuleVisitor.groups`): per rule, the groups this run's changes touched.
   const touched = new Map<string, Set<string>>();
@@ -315,7 +309,8 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       const live = visitors.get(signature);
       if (live?.visitor.groups) touch(live, key, old);
     });
-    state.recheck.delete(key);
+    const slot = state.facts.existing(key);
+    if (slot !== undefined) state.recheck.clear(slot);
   };
 
   const objectives = options.objectives ?? [];
@@ -340,20 +335,11 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       evaluated.push(key);
     }
     // Most instants are the same few (the next local midnight): until the earliest one, nothing is due.
-    if (state.recheckFrom <= nowMs) {
-      let earliest = Number.POSITIVE_INFINITY;
-      for (const [key, at] of state.recheck) {
-        if (at > nowMs) {
-          if (at < earliest) earliest = at;
-          continue;
-        }
-        if (due.has(key)) continue;
-        forget(key);
-        due.add(key);
-        evaluated.push(key);
-      }
-      // Re-checked items report their next instants as they are visited below.
-      state.recheckFrom = earliest;
+    for (const key of state.recheck.due(nowMs)) {
+      if (due.has(key)) continue;
+      forget(key);
+      due.add(key);
+      evaluated.push(key);
     }
     // In key order: a sync changes items all over the table, and neighbouring reads share pages.
     for (const item of store.items.getMany([...due])) {

@@ -21,7 +21,6 @@ export class FactTable implements Iterable<[string, FactColumn]> {
       slot = this.#keys.length;
       this.#slots.set(key, slot);
       this.#keys.push(key);
-      for (const column of this.#columns.values()) column.grow();
     }
     this.#lastKey = key;
     this.#lastSlot = slot;
@@ -82,13 +81,7 @@ export class FactColumn implements ReadonlyMap<string, unknown> {
 
   constructor(table: FactTable) {
     this.#table = table;
-    // Filled, not sized: an array written far past its end turns into a slow dictionary.
-    this.#values = new Array<unknown>(table.slotCount).fill(undefined);
-  }
-
-  /** @internal A slot was added to the table. */
-  grow(): void {
-    this.#values.push(undefined);
+    this.#values = [];
   }
 
   at(slot: number): unknown {
@@ -96,8 +89,11 @@ export class FactColumn implements ReadonlyMap<string, unknown> {
   }
 
   setAt(slot: number, fact: unknown): void {
-    if (this.#values[slot] === undefined) this.#size++;
-    this.#values[slot] = fact;
+    const values = this.#values;
+    // Grown up to the slot with undefined, never written past its end: a sparse array turns into a slow dictionary.
+    while (values.length < slot) values.push(undefined);
+    if (values[slot] === undefined) this.#size++;
+    values[slot] = fact;
   }
 
   clear(slot: number): void {
@@ -151,5 +147,70 @@ export class FactColumn implements ReadonlyMap<string, unknown> {
 
   [Symbol.iterator](): MapIterator<[string, unknown]> {
     return this.entries();
+  }
+}
+
+/**
+ * Per item (by its slot in a `FactTable`): the earliest instant (epoch ms) its verdicts may change
+ * although it does not. An array of numbers rather than a map of a million keys, for the same reasons.
+ */
+export class RecheckTimes implements Iterable<[string, number]> {
+  readonly #table: FactTable;
+  #at = new Float64Array(0);
+  #from = Number.POSITIVE_INFINITY;
+
+  constructor(table: FactTable) {
+    this.#table = table;
+  }
+
+  /** No instant kept is earlier than this (a run before it has nothing to re-check). */
+  get from(): number {
+    return this.#from;
+  }
+
+  /** Keeps `at` for the item unless an earlier instant is kept already. */
+  set(slot: number, at: number): void {
+    if (slot >= this.#at.length) {
+      const grown = new Float64Array(Math.max(1024, this.#at.length * 2, slot + 1)).fill(Number.POSITIVE_INFINITY);
+      grown.set(this.#at);
+      this.#at = grown;
+    }
+    if (at < this.#at[slot]!) this.#at[slot] = at;
+    if (at < this.#from) this.#from = at;
+  }
+
+  clear(slot: number): void {
+    if (slot < this.#at.length) this.#at[slot] = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The keys of items whose instant has come (by `now`); the earliest instant after `now` becomes
+   * `from` (the items yielded report their next instants when they are visited again).
+   */
+  *due(now: number): Generator<string> {
+    if (this.#from > now) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    const at = this.#at;
+    for (let slot = 0; slot < at.length; slot++) {
+      const instant = at[slot]!;
+      if (instant > now) {
+        if (instant < earliest) earliest = instant;
+        continue;
+      }
+      yield this.#table.keyAt(slot);
+    }
+    this.#from = earliest;
+  }
+
+  /** Every item with an instant, in slot order. */
+  *[Symbol.iterator](): Generator<[string, number]> {
+    const at = this.#at;
+    for (let slot = 0; slot < at.length; slot++) if (at[slot] !== Number.POSITIVE_INFINITY) yield [this.#table.keyAt(slot), at[slot]!];
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const instant of this.#at) if (instant !== Number.POSITIVE_INFINITY) n++;
+    return n;
   }
 }
