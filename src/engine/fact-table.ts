@@ -142,7 +142,11 @@ export class FactColumn implements ReadonlyMap<string, unknown> {
   }
 
   forEach(callback: (value: unknown, key: string, map: ReadonlyMap<string, unknown>) => void): void {
-    for (const [key, fact] of this.entries()) callback(fact, key, this);
+    const values = this.#values;
+    for (let slot = 0; slot < values.length; slot++) {
+      const fact = values[slot];
+      if (fact !== undefined) callback(fact, this.#table.keyAt(slot), this);
+    }
   }
 
   [Symbol.iterator](): MapIterator<[string, unknown]> {

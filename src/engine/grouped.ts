@@ -14,7 +14,8 @@ export type UsersIndex = Map<string, Map<string, string[]>>;
 /** Indexes who uses whom among one configuration's facts (after a full run's item pass). */
 export function indexUsers(visitor: RuleVisitor<unknown>, facts: ReadonlyMap<string, unknown>): Map<string, string[]> {
   const users = new Map<string, string[]>();
-  for (const [key, fact] of facts) addUses(users, visitor, key, fact);
+  // forEach: a fact column walks its slots without an iterator object and a pair per fact.
+  facts.forEach((fact, key) => addUses(users, visitor, key, fact));
   return users;
 }
 
@@ -80,9 +81,9 @@ export function factsInGroups(visitor: RuleVisitor<unknown>, facts: ReadonlyMap<
     }
     return out;
   }
-  for (const [key, fact] of facts) {
+  facts.forEach((fact, key) => {
     const g = groupsOf(key, fact);
     if (typeof g === 'string' ? groups.has(g) : g.some((one) => groups.has(one))) out.set(key, fact);
-  }
+  });
   return out;
 }
