@@ -42,8 +42,9 @@ export const rule = defineRule({
           if (points <= ctx.options.maxPoints && loads.length <= ctx.options.maxItems) continue;
           const projects = [...new Set(loads.map((l) => l.project))].sort();
           const sources = [...new Set(loads.map((l) => l.source))].sort();
-          const person = loads.find((l) => l.person.email)?.person ?? loads[0]!.person;
+          // Sorted first, so the person named does not depend on the order the facts come in.
           loads.sort((a, b) => a.nativeKey.localeCompare(b.nativeKey));
+          const person = loads.find((l) => l.person.email)?.person ?? loads[0]!.person;
           ctx.report({
             messageId: 'over',
             subject: { kind: 'person', key, url: null, project: projects.join(', ') },

@@ -60,10 +60,11 @@ export const rule = defineRule({
           });
         }
         for (const [key, items] of byStatus) {
-          const first = items[0]!;
-          const limit = ctx.options.perStatus[first.status]!;
+          const limit = ctx.options.perStatus[items[0]!.status]!;
           if (items.length <= limit) continue;
+          // Sorted first, so the item the subject links to does not depend on the order the facts come in.
           items.sort((a, b) => a.key.localeCompare(b.key));
+          const first = items[0]!;
           ctx.report({
             messageId: 'status',
             subject: { kind: 'project', key, url: first.url, project: first.project, team: first.team, source: first.source },

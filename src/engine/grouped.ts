@@ -14,17 +14,18 @@ export type UsersIndex = Map<string, Map<string, string[]>>;
 /** Indexes who uses whom among one configuration's facts (after a full run's item pass). */
 export function indexUsers(visitor: RuleVisitor<unknown>, facts: ReadonlyMap<string, unknown>): Map<string, string[]> {
   const users = new Map<string, string[]>();
-  // forEach: a fact column walks its slots without an iterator object and a pair per fact.
-  facts.forEach((fact, key) => addUses(users, visitor, key, fact));
+  // forEach: a fact column walks its slots without an iterator object and a pair per fact. Each key
+  // comes once here, so no list is searched for it (an epic's list holds thousands of children).
+  facts.forEach((fact, key) => addUses(users, visitor, key, fact, false));
   return users;
 }
 
-function addUses(users: Map<string, string[]>, visitor: RuleVisitor<unknown>, key: string, fact: unknown): void {
+function addUses(users: Map<string, string[]>, visitor: RuleVisitor<unknown>, key: string, fact: unknown, dedupe: boolean): void {
   for (const used of visitor.uses!(fact)) {
     const list = users.get(used);
     if (!list) users.set(used, [key]);
     // A fact that changes keeps its entry (a stale one only makes a group be judged once more).
-    else if (list[list.length - 1] !== key && !list.includes(key)) list.push(key);
+    else if (!dedupe || (list[list.length - 1] !== key && !list.includes(key))) list.push(key);
   }
 }
 
@@ -65,7 +66,7 @@ export function touchGroups(
     }
     for (const key of evaluated) {
       const fact = kept.get(key);
-      if (fact !== undefined) addUses(users, live.visitor, key, fact);
+      if (fact !== undefined) addUses(users, live.visitor, key, fact, true);
     }
   }
 }
