@@ -112,6 +112,30 @@ describe('grouped aggregate rules in incremental runs', () => {
     store.close();
   });
 
+  it('never see an item removed at its source when they look one up', () => {
+    const store = openStore(':memory:');
+    const state = createEvaluatorState();
+    const waiting = inProgress({ nativeKey: 'PAY-1', links: [{ type: 'is blocked by', targetKey: 'test:PAY-2' }] });
+    const blocker = makeWorkItem({ nativeKey: 'PAY-2' });
+    const waits = () => store.findings.list({ state: 'open', ruleId: 'blocked-by-open-dependency' }).map((f) => f.message);
+    store.transaction(() => store.items.upsert([waiting, blocker], at(-10)));
+    evaluateIn(store, at(0), state);
+    const before = waits();
+
+    // The blocker is deleted in Jira: the sync marks it removed, and the wait is over.
+    store.transaction(() => store.items.markRemoved('test', ['PAY-2'], at(5)));
+    const incremental = evaluateIn(store, at(10), state);
+    const afterIncremental = waits();
+    const full = evaluateIn(store, at(20));
+
+    expect(before).toEqual(['PAY-1 "Story PAY-1" waits for PAY-2 (To Do), still open']);
+    expect(incremental).toMatchObject({ mode: 'incremental', findings: { resolved: 1 } });
+    expect(afterIncremental).toEqual([]);
+    expect(full.mode).toBe('full');
+    expect(waits()).toEqual([]);
+    store.close();
+  });
+
   it('judge only the groups a change touched, and every group again after done() failed', () => {
     const judged: number[] = [];
     let broken = false;
