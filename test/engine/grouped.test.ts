@@ -71,6 +71,7 @@ describe('grouped aggregate rules in incremental runs', () => {
     for (let round = 1; round <= 5; round++) {
       const when = at(round * 20);
       const changed: WorkItem[] = [];
+      const gone: string[] = [];
       for (let n = 0; n < 40; n++) {
         const key = pick(keys);
         if (removed.has(key)) continue;
@@ -85,14 +86,18 @@ describe('grouped aggregate rules in incremental runs', () => {
         else if (roll < 0.93) next = { ...item, status: 'To Do', statusCategory: 'todo', resolvedAt: null, sprint: random() < 0.5 ? null : pick(sprints) };
         else {
           removed.add(key);
-          store.transaction(() => store.items.markRemoved('demo', [item.nativeKey], when));
+          gone.push(item.nativeKey);
           continue;
         }
         next = { ...next, updatedAt: when };
         items.set(key, next);
         changed.push(next);
       }
-      store.transaction(() => store.items.upsert(changed, when));
+      // Removals after the upserts: an item changed and then removed in one round stays removed.
+      store.transaction(() => {
+        store.items.upsert(changed, when);
+        store.items.markRemoved('demo', gone, when);
+      });
       const incremental = evaluateIn(store, when, state);
       expect(incremental.mode).toBe('incremental');
 
