@@ -108,6 +108,21 @@ describe('incremental evaluation', () => {
     expect(third.findings.resolved + fourth.findings.resolved).toBe(0);
   });
 
+  it('evaluates in full again a week after the last full run, and keeps every finding', () => {
+    const { put, run, open } = setup();
+    put(portfolio(), '2026-11-21T08:00:00.000Z');
+    const first = run('2026-11-21T09:00:00.000Z');
+    const before = open();
+    const sixDaysOn = run('2026-11-27T08:59:00.000Z');
+    const weekOn = run('2026-11-28T09:00:00.000Z');
+    const after = run('2026-11-28T10:00:00.000Z');
+
+    expect([first.mode, sixDaysOn.mode, weekOn.mode, after.mode]).toEqual(['full', 'incremental', 'full', 'incremental']);
+    expect(weekOn.items).toBe(5);
+    expect(open()).toEqual(fullReference(portfolio(), '2026-11-28T10:00:00.000Z'));
+    expect(before.length).toBeGreaterThan(0);
+  });
+
   it('ends a snooze on time even when its item never changes', () => {
     const { store, put, run } = setup();
     put(portfolio(), '2026-11-21T08:00:00.000Z');
