@@ -314,12 +314,11 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     else for (const one of g) groups.add(one);
   };
   const forget = (key: string): void => {
-    state.facts.forget(key, (signature, old) => {
+    const slot = state.facts.forget(key, (signature, old) => {
       // The groups the item's old fact counted in are judged again, as are those of its new one.
       const live = visitors.get(signature);
       if (live?.visitor.groups) touch(live, key, old);
     });
-    const slot = state.facts.existing(key);
     if (slot !== undefined) state.recheck.clear(slot);
   };
 

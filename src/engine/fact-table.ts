@@ -36,10 +36,6 @@ export class FactTable implements Iterable<[string, FactColumn]> {
     return this.#keys[slot]!;
   }
 
-  get slotCount(): number {
-    return this.#keys.length;
-  }
-
   /** The column of one rule configuration (created empty on first use). */
   column(signature: string): FactColumn {
     let column = this.#columns.get(signature);
@@ -52,16 +48,17 @@ export class FactTable implements Iterable<[string, FactColumn]> {
     return this.#columns.get(signature);
   }
 
-  /** Drops every fact kept about `key`, after handing each to `before` (signature, old fact). */
-  forget(key: string, before?: (signature: string, fact: unknown) => void): void {
+  /** Drops every fact kept about `key`, after handing each to `before` (signature, old fact); returns its slot. */
+  forget(key: string, before?: (signature: string, fact: unknown) => void): number | undefined {
     const slot = this.existing(key);
-    if (slot === undefined) return;
+    if (slot === undefined) return undefined;
     for (const [signature, column] of this.#columns) {
       const old = column.at(slot);
       if (old === undefined) continue;
       before?.(signature, old);
       column.clear(slot);
     }
+    return slot;
   }
 
   [Symbol.iterator](): IterableIterator<[string, FactColumn]> {

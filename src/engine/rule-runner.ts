@@ -21,7 +21,7 @@ export interface RuleFailure {
   message: string;
 }
 
-/** Where an aggregate rule's per-item facts go: a `Map` on one thread, a message batch on an item-pass thread. */
+/** Where an aggregate rule's per-item facts go: a fact-table column on the main thread, a message batch on an item-pass thread. */
 export interface FactSink {
   set(key: string, fact: unknown): unknown;
 }
