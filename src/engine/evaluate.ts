@@ -12,7 +12,7 @@ import { factsInGroups, indexUsers, touchGroups, type UsersIndex } from './group
 import { FactTable, RecheckTimes, type FactColumn } from './fact-table.ts';
 import type { TypeMappingEntry } from './type-mapping.ts';
 import type { ObjectiveSpec } from './objective-match.ts';
-import { PARALLEL_RANGE_ITEMS, ThreadsUnavailable, planFingerprint, runParallelItemPass, type ItemPassSink } from './parallel.ts';
+import { ThreadsUnavailable, rangeSize, planFingerprint, runParallelItemPass, type ItemPassSink } from './parallel.ts';
 import type { SetupRecipe } from './setup.ts';
 import { applyConfigWaivers, type ConfigWaiver } from './waivers.ts';
 import { builtInPresets } from '../../rules/presets/api.ts';
@@ -163,9 +163,7 @@ function threadPlan(options: EvaluateOptions, store: Store): { path: string; rec
   if (threads < 2 || options.portfolio || !options.recipe || store.path === undefined || store.path === ':memory:') return undefined;
   const total = store.items.countKeys();
   if (options.threads === undefined && total < PARALLEL_MIN_ITEMS) return undefined;
-  // Eight ranges per thread (at most PARALLEL_RANGE_ITEMS keys each), so a slow thread holds up little.
-  const size = Math.max(1, Math.min(PARALLEL_RANGE_ITEMS, Math.ceil(total / (threads * 8))));
-  return { path: store.path, recipe: options.recipe, threads, bounds: store.items.keyBounds(size) };
+  return { path: store.path, recipe: options.recipe, threads, bounds: store.items.keyBounds(rangeSize(total, threads)) };
 }
 
 /**

@@ -19,6 +19,10 @@ import type { TypeMappingEntry } from './type-mapping.ts';
 
 /** Items per claimed range: small enough to balance two threads, large enough to cost nothing to hand out. */
 export const PARALLEL_RANGE_ITEMS = 25_000;
+/** Keys per claimed range for `total` items on `threads` threads: eight ranges per thread (a slow thread holds up little), at most `PARALLEL_RANGE_ITEMS`. */
+export function rangeSize(total: number, threads: number): number {
+  return Math.max(1, Math.min(PARALLEL_RANGE_ITEMS, Math.ceil(total / (threads * 8))));
+}
 /** Items per message a thread sends (a message per item costs more than the item). */
 const BATCH_ITEMS = 1000;
 /** How long the main thread sleeps between checks that its threads are still alive. */
