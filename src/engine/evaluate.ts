@@ -5,7 +5,7 @@ import type { Store } from '../store/index.ts';
 import { findingId, prepareFinding, type PreparedFinding, type RecordTally, type ReportedFinding } from '../store/findings.ts';
 import { WEEK_MS, type Clock } from '../util/clock.ts';
 import type { Logger } from '../util/log.ts';
-import type { AnyRule } from './rule.ts';
+import { isSprintOnly, type AnyRule } from './rule.ts';
 import { compileRulePlan, type RuleOverride, type RulePlan, type RuleSettings } from './rule-config.ts';
 import { cachedLookup, createRuleRunner, ruleFailure, type LiveVisitor, type RuleFailure } from './rule-runner.ts';
 import { factsInGroups, indexUsers, touchGroups, type UsersIndex } from './grouped.ts';
@@ -122,11 +122,15 @@ export interface EvaluatorState {
   known: Set<string> | null;
   /** When the last full run was (epoch ms): a week later the next run is a full one again. */
   fullAt: number | null;
+  /** `store.items.sprintMark()` when the last run started: sprint-only rules re-judge sprints changed since. */
+  sprintMark: number | null;
+  /** A sprint rule failed on a sprint last run: every sprint is judged again (its rule error stays live while it fails). */
+  sprintFailed: boolean;
 }
 
 export function createEvaluatorState(): EvaluatorState {
   const facts = new FactTable();
-  return { plan: null, typeMapping: null, timezone: null, mark: null, facts, recheck: new RecheckTimes(facts), recorded: new Map(), doneFailed: new Set(), users: new Map(), kinds: new Map(), known: null, fullAt: null };
+  return { plan: null, typeMapping: null, timezone: null, mark: null, facts, recheck: new RecheckTimes(facts), recorded: new Map(), doneFailed: new Set(), users: new Map(), kinds: new Map(), known: null, fullAt: null, sprintMark: null, sprintFailed: false };
 }
 
 /** The pseudo-rule under which failures of a rule on a subject are reported. */
@@ -203,8 +207,11 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     state.users = new Map();
     state.kinds = new Map();
     state.known = null;
+    state.sprintMark = null;
+    state.sprintFailed = false;
   }
   const mark = dry ? null : store.items.changeMark();
+  const sprintMark = dry ? null : store.items.sprintMark();
   // Findings of rules with none stored yet (a first run, a newly enabled rule) are written without a look-up.
   // (A walk of the rule index: 60 ms at 1M items, so an incremental run starts from what the last run knew.)
   const known = dry ? undefined : (state.known ?? store.findings.ruleIds());
@@ -419,9 +426,20 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
 
   phase = 'aggregate';
   runner.startAggregates();
+  /** Aggregate rules judged over some subjects only (incremental): those subjects; other aggregate rules are judged in full. */
+  const partly = new Map<string, ReadonlySet<string>>();
   // Sprints are read only for rules that judge them (the recommended preset has none; 1M items have ~100,000).
-  const sprintRules = [...visitors.values()].some((l) => l.visitor.sprint !== undefined);
-  const sprints = sprintRules ? portfolio.sprints() : [];
+  // Sprint-only rules judge a sprint from itself alone: after a full run, only sprints a sync changed are judged again.
+  const sprintVisitors = [...visitors.values()].filter((l) => l.visitor.sprint !== undefined);
+  const sprintRules = sprintVisitors.length > 0;
+  const sprintsChanged =
+    incremental && !state.sprintFailed && state.sprintMark !== null && sprintVisitors.every((l) => isSprintOnly(l.visitor));
+  const sprints = !sprintRules ? [] : sprintsChanged ? store.items.sprintsChangedSince(state.sprintMark!) : portfolio.sprints();
+  if (sprintsChanged) {
+    const keys = new Set(sprints.map((sprint) => sprint.key));
+    for (const live of sprintVisitors) partly.set(live.eff.rule.meta.id, keys);
+  }
+  let sprintFailed = false;
   for (const sprint of sprints) {
     for (const eff of plan.forSubject({ source: sprint.source, project: sprint.project, team: sprint.team })) {
       const live = liveFor(eff);
@@ -429,13 +447,12 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
       try {
         live.visitor.sprint(sprint);
       } catch (err) {
+        sprintFailed = true;
         fail(ruleFailure(eff.rule.meta.id, { kind: 'sprint', key: sprint.key, source: sprint.source, project: sprint.project, team: sprint.team }, err));
       }
     }
   }
   const empty = new Map<string, unknown>();
-  /** Grouped rules judged over some groups only (incremental): their groups; other aggregate rules are judged in full. */
-  const partly = new Map<string, ReadonlySet<string>>();
   const doneFailed = new Set<string>();
   for (const [signature, live] of visitors) {
     if (!live.visitor.done) continue;
@@ -473,7 +490,7 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
     return n;
   });
   if (known) for (const rule of Object.keys(byRule)) known.add(rule);
-  if (!dry) Object.assign(state, { plan, typeMapping, timezone: options.timezone, mark, doneFailed, known, fullAt: incremental ? state.fullAt : nowMs });
+  if (!dry) Object.assign(state, { plan, typeMapping, timezone: options.timezone, mark, sprintMark, sprintFailed, doneFailed, known, fullAt: incremental ? state.fullAt : nowMs });
 
   const enabled = new Set<string>();
   for (const live of visitors.values()) enabled.add(live.eff.rule.meta.id);

@@ -56,12 +56,18 @@ export interface RuleContext<O> {
  *   incremental evaluation keeps the findings of unchanged items and re-runs only changed ones.
  * - aggregate rules implement `collect()` (a small, clock-independent fact per item, kept between
  *   runs) and/or `sprint()`, and report in `done()` over all facts, every run (over the facts of
- *   changed groups only, for rules that declare `groups`).
+ *   changed groups only, for rules that declare `groups`; over changed sprints only, for sprint-only rules).
  */
 export interface RuleVisitor<F = unknown> {
   /** `classes` are the item's `typeMapping` classes (e.g. `incident`). */
   item?(item: WorkItem, classes: readonly string[]): void;
   collect?(item: WorkItem): F | undefined;
+  /**
+   * A verdict on one sprint. In a rule with nothing else (a sprint-only rule) it must come from that
+   * sprint alone, without the clock or look-ups: incremental evaluation then re-runs it only for the
+   * sprints a sync added or changed and keeps the findings of the others. A rule whose sprint verdicts
+   * need more also implements `collect()`/`done()`, and all sprints are judged every run.
+   */
   sprint?(sprint: Sprint): void;
   /**
    * Aggregating rules (per sprint, person, project) report here, given every item's fact (for a
@@ -97,9 +103,14 @@ export function defineRule<O, F = unknown>(rule: RuleDefinition<O, F>): RuleDefi
 /** A registry holds rules with different option types; method bivariance lets any rule stand here. */
 export type AnyRule = RuleDefinition<unknown, unknown>;
 
-/** True for rules that report in `done()`/`sprint()` (re-run in full every evaluation). */
+/** True for rules that report in `done()`/`sprint()` (judged after the item pass; see `RuleVisitor`). */
 export function isAggregate(visitor: RuleVisitor<unknown>): boolean {
   return visitor.done !== undefined || visitor.sprint !== undefined || visitor.collect !== undefined;
+}
+
+/** True for rules that only judge sprints (see `RuleVisitor.sprint`). */
+export function isSprintOnly(visitor: RuleVisitor<unknown>): boolean {
+  return visitor.sprint !== undefined && visitor.item === undefined && visitor.collect === undefined && visitor.done === undefined;
 }
 
 /**

@@ -66,12 +66,20 @@ export function createItemRepo(db: Db) {
     VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (source, native_key) DO UPDATE SET
       error = excluded.error, payload = excluded.payload, last_seen_at = excluded.last_seen_at`);
+  // A sprint gets the next change number when it is new or differs from what is stored; one synced
+  // again unchanged is not written at all (every sync sends every sprint of a board or team).
   const upsertSprint = db.prepare(`
-    INSERT INTO sprints (key, source, native_id, name, state, start_date, end_date, complete_date, goal, project, team)
-    VALUES (@key, @source, @id, @name, @state, @startDate, @endDate, @completeDate, @goal, @project, @team)
+    INSERT INTO sprints (key, source, native_id, name, state, start_date, end_date, complete_date, goal, project, team, changed_seq)
+    VALUES (@key, @source, @id, @name, @state, @startDate, @endDate, @completeDate, @goal, @project, @team,
+            (SELECT coalesce(max(changed_seq), 0) + 1 FROM sprints))
     ON CONFLICT (key) DO UPDATE SET
       name = excluded.name, state = excluded.state, start_date = excluded.start_date, end_date = excluded.end_date,
-      complete_date = excluded.complete_date, goal = excluded.goal, project = excluded.project, team = excluded.team`);
+      complete_date = excluded.complete_date, goal = excluded.goal, project = excluded.project, team = excluded.team,
+      changed_seq = excluded.changed_seq
+    WHERE (name, state, start_date, end_date, complete_date, goal, project, team)
+          IS NOT (excluded.name, excluded.state, excluded.start_date, excluded.end_date, excluded.complete_date, excluded.goal, excluded.project, excluded.team)`);
+  const sprintMarkStmt = db.prepare('SELECT coalesce(max(changed_seq), 0) FROM sprints').pluck();
+  const sprintsChangedStmt = db.prepare('SELECT * FROM sprints WHERE changed_seq > ? ORDER BY start_date, key');
   const getStmt = db.prepare('SELECT data FROM work_items WHERE key = ?').pluck();
   const getLiveStmt = db.prepare('SELECT data FROM work_items WHERE key = ? AND removed_at IS NULL').pluck();
   const getManyStmt = db.prepare('SELECT data FROM work_items WHERE key IN (SELECT value FROM json_each(?)) ORDER BY key').pluck();
@@ -265,6 +273,16 @@ export function createItemRepo(db: Db) {
 
     sprintCount(): number {
       return Number(db.prepare('SELECT count(*) FROM sprints').pluck().get());
+    },
+
+    /** The newest sprint change number: the mark an incremental evaluation re-judges sprints from. */
+    sprintMark(): number {
+      return Number(sprintMarkStmt.get());
+    },
+
+    /** Sprints new or changed after `mark` (see `sprintMark`), in the order of `sprints()`. */
+    sprintsChangedSince(mark: number): Sprint[] {
+      return (sprintsChangedStmt.all(mark) as SprintRow[]).map(sprintFromRow);
     },
 
     sprints(source?: string): Sprint[] {

@@ -250,6 +250,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: 'sprints: a change number, so an incremental evaluation re-judges only the sprints a sync changed',
+    sql: `
+      -- 0 for every sprint stored before: the first evaluation after this migration is a full one anyway.
+      ALTER TABLE sprints ADD COLUMN changed_seq INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX sprints_changed_seq ON sprints (changed_seq);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { openStore } from '../../src/store/index.ts';
 import { fixedClock } from '../../src/util/clock.ts';
 import { silentLogger } from '../../src/util/log.ts';
-import type { WorkItem } from '../../src/model/work-item.ts';
-import { inProgress, makeWorkItem } from '../helpers/builders.ts';
+import type { Sprint, WorkItem } from '../../src/model/work-item.ts';
+import { inProgress, makeSprint, makeWorkItem } from '../helpers/builders.ts';
 
 const ada = { id: 'u1', name: 'Ada Lovelace', email: 'ada@acme.example' };
 const plan = compileRulePlan(builtInRules, { extends: ['recommended'], rules: { 'wip-limit': ['warning', { perPerson: 2 }] } }, builtInPresets);
@@ -164,5 +164,87 @@ describe('incremental evaluation', () => {
 
     expect(during).toEqual([['rule-error', '(all: flaky)']]);
     expect(fixed).toMatchObject({ mode: 'incremental', findings: { resolved: 1, open: 0 } });
+  });
+});
+
+describe('incremental evaluation of sprint rules', () => {
+  const scrum = compileRulePlan(builtInRules, { extends: ['scrum'] }, builtInPresets);
+  const sprint = (id: string, overrides: Partial<Sprint> = {}): Sprint => makeSprint({ key: `test:${id}`, id, name: `PAY ${id}`, ...overrides });
+  const start = (): Sprint[] => [
+    sprint('s1', { goal: null }), // no goal
+    sprint('s2', { startDate: '2026-11-02T08:00:00.000Z', endDate: '2026-12-14T17:00:00.000Z' }), // 42 days
+    sprint('s3', { state: 'closed', goal: null, completeDate: '2026-11-13T17:00:00.000Z' }), // closed: not checked
+  ];
+
+  function scrumSetup(p = scrum) {
+    const store = openStore(':memory:');
+    const state = createEvaluatorState();
+    const sync = (sprints: Sprint[], at: string) =>
+      store.transaction(() => {
+        store.items.upsert([makeWorkItem({ nativeKey: 'PAY-1', sprint: { id: 's1', name: 'PAY s1', state: 'active', startDate: null, endDate: null } })], at);
+        store.items.upsertSprints(sprints);
+      });
+    const run = (at: string, withState = true) => evaluate({ store, plan: p, clock: fixedClock(at), timezone: 'UTC', log: silentLogger(), ...(withState ? { state } : {}) });
+    const open = () => store.findings.list({ state: 'open' }).filter((f) => f.subject.kind === 'sprint').map((f) => `${f.ruleId} ${f.subject.key} ${f.message}`).sort();
+    return { store, sync, run, open };
+  }
+
+  it('re-judges only the sprints a sync added or changed, and agrees with a full run', () => {
+    const { store, sync, run, open } = scrumSetup();
+    sync(start(), '2026-11-21T08:00:00.000Z');
+    const first = run('2026-11-21T09:00:00.000Z');
+    const before = open();
+    const markBefore = store.items.sprintMark();
+
+    // The next sync sends every sprint again: s1 got its goal, s4 is new without dates, s2 and s3 are as they were.
+    const next = [sprint('s1'), start()[1]!, start()[2]!, sprint('s4', { startDate: null, endDate: null, goal: null })];
+    sync(next, '2026-11-21T09:30:00.000Z');
+    const second = run('2026-11-21T10:00:00.000Z');
+
+    const reference = scrumSetup();
+    reference.sync(next, '2026-11-21T08:00:00.000Z');
+    reference.run('2026-11-21T10:00:00.000Z', false);
+
+    expect(first).toMatchObject({ mode: 'full', sprints: 3 });
+    expect(before).toEqual([
+      'max-sprint-length test:s2 Sprint "PAY s2" runs 42 days (at most 28)',
+      'sprint-goal-set test:s1 Sprint "PAY s1" (active) has no sprint goal',
+    ]);
+    expect(store.items.sprintsChangedSince(markBefore).map((s) => s.key)).toEqual(['test:s4', 'test:s1']); // in start-date order, undated first
+    expect(second).toMatchObject({ mode: 'incremental', sprints: 2, findings: { resolved: 1 } });
+    expect(open()).toEqual(reference.open());
+    expect(open()).toEqual([
+      'max-sprint-length test:s2 Sprint "PAY s2" runs 42 days (at most 28)',
+      'sprint-dates-set test:s4 Sprint "PAY s4" (active) has no start date and end date',
+      'sprint-goal-set test:s4 Sprint "PAY s4" (active) has no sprint goal',
+    ]);
+  });
+
+  it('judges every sprint again after a sprint rule failed, until it works again', () => {
+    let broken = true;
+    const picky = defineRule({
+      meta: { ...builtInRules[0]!.meta, id: 'picky', options: z.strictObject({}), messages: { x: '{{n}}' } },
+      create: () => ({
+        sprint: (s: Sprint) => {
+          if (broken && s.id === 's3') throw new Error('cannot read the board');
+        },
+      }),
+    });
+    const pickyPlan = compileRulePlan([...builtInRules, picky as unknown as AnyRule], { extends: ['scrum'], rules: { picky: 'warning' } }, builtInPresets);
+    const { sync, run, open } = scrumSetup(pickyPlan);
+    sync(start(), '2026-11-21T08:00:00.000Z');
+
+    run('2026-11-21T09:00:00.000Z');
+    const during = run('2026-11-21T10:00:00.000Z'); // nothing changed: every sprint anyway, and s3 fails again
+    const errorsDuring = open().filter((f) => f.startsWith('rule-error'));
+    broken = false;
+    const fixed = run('2026-11-21T11:00:00.000Z');
+    const after = run('2026-11-21T12:00:00.000Z');
+
+    expect(during).toMatchObject({ mode: 'incremental', sprints: 3, ruleErrors: 1 });
+    expect(errorsDuring).toEqual(['rule-error test:s3 rule picky failed on test:s3: cannot read the board']);
+    expect(fixed).toMatchObject({ mode: 'incremental', sprints: 3, ruleErrors: 0, findings: { resolved: 1 } });
+    expect(after).toMatchObject({ mode: 'incremental', sprints: 0 });
+    expect(open().some((f) => f.startsWith('rule-error'))).toBe(false);
   });
 });

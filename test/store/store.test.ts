@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openDb, schemaVersion } from '../../src/store/db.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.ts';
 import { openStore } from '../../src/store/index.ts';
-import { makeWorkItem } from '../helpers/builders.ts';
+import { makeSprint, makeWorkItem } from '../helpers/builders.ts';
 
 function tempDb(): string {
   return join(mkdtempSync(join(tmpdir(), 'pmo-store-')), 'pmo.db');
@@ -226,6 +226,40 @@ describe('store: items', () => {
       { key: 'ado:2', removed_at: '2026-11-21T02:00:00.000Z' },
       { key: 'ado:3', removed_at: '2026-11-21T02:00:00.000Z' },
     ]);
+  });
+});
+
+describe('store: sprints', () => {
+  it('numbers a sprint when it is new or changed, not when it is synced again as it was', () => {
+    const store = openStore(':memory:');
+    const s1 = makeSprint({ key: 'test:s1', id: 's1', goal: null });
+    const s2 = makeSprint({ key: 'test:s2', id: 's2' });
+    store.items.upsertSprints([s1, s2]);
+    const first = store.items.sprintMark();
+    store.items.upsertSprints([s1, s2]);
+    const unchanged = store.items.sprintMark();
+    store.items.upsertSprints([s1, { ...s2, goal: null }, makeSprint({ key: 'test:s3', id: 's3' })]);
+
+    expect(first).toBe(2);
+    expect(unchanged).toBe(first);
+    expect(store.items.sprintsChangedSince(first).map((s) => [s.key, s.goal])).toEqual([['test:s2', null], ['test:s3', 'Ship receipts']]);
+    expect(store.items.sprintsChangedSince(store.items.sprintMark())).toEqual([]);
+    expect(store.items.sprints().map((s) => s.key)).toEqual(['test:s1', 'test:s2', 'test:s3']);
+    store.close();
+  });
+
+  it('keeps sprints stored before change numbers existed, numbered 0', () => {
+    const path = tempDb();
+    const old = openDb(path, { migrateTo: 7 });
+    old.db.prepare("INSERT INTO sprints (key, source, native_id, name, state) VALUES ('test:s1', 'test', 's1', 'PAY 1', 'active')").run();
+    old.close();
+
+    const store = openStore(path);
+    expect(store.items.sprintMark()).toBe(0);
+    expect(store.items.sprints().map((s) => [s.key, s.state])).toEqual([['test:s1', 'active']]);
+    store.items.upsertSprints([makeSprint({ key: 'test:s1', id: 's1', name: 'PAY 1', startDate: null, endDate: null, goal: null, project: null, team: null })]);
+    expect(store.items.sprintsChangedSince(0)).toEqual([]); // as stored: not a change
+    store.close();
   });
 });
 
