@@ -182,8 +182,7 @@ export function createItemRepo(db: Db) {
 
     /** The item stored under `key`, removed or not. */
     get(key: string): WorkItem | undefined {
-      const data = getStmt.get(key) as string | undefined;
-      return data === undefined ? undefined : (JSON.parse(data) as WorkItem);
+      return storedItem(getStmt.get(key) as string | undefined);
     },
 
     /**
@@ -199,8 +198,7 @@ export function createItemRepo(db: Db) {
 
     /** The item under `key` unless it was removed at its source (what rules see when they look one up). */
     getLive(key: string): WorkItem | undefined {
-      const data = getLiveStmt.get(key) as string | undefined;
-      return data === undefined ? undefined : (JSON.parse(data) as WorkItem);
+      return storedItem(getLiveStmt.get(key) as string | undefined);
     },
 
     /**
@@ -313,6 +311,11 @@ export function createItemRepo(db: Db) {
 }
 
 export type ItemRepo = ReturnType<typeof createItemRepo>;
+
+/** A stored item's JSON, read back (validated when it was written). */
+function storedItem(data: string | undefined): WorkItem | undefined {
+  return data === undefined ? undefined : (JSON.parse(data) as WorkItem);
+}
 
 interface SprintRow {
   key: string;
