@@ -139,7 +139,7 @@ export const RULE_ERROR_ID = 'rule-error';
 // Findings per write transaction, written in id order: finding ids are hashes, so the id index and the
 // audit trail's index take each batch at random places; sorted and 20,000 at a time, a batch dirties
 // each index page once (measured on 315,000 new findings: 8.6 instead of 10 CPU-s, a third less WAL).
-const FLUSH_EVERY = 20_000;
+export const FLUSH_EVERY = 20_000;
 const NO_MAPPING: readonly TypeMappingEntry[] = [];
 /**
  * How long a worker goes on incrementally before it evaluates in full again: kept state only grows
@@ -151,7 +151,8 @@ const FULL_EVERY_MS = WEEK_MS;
 const RECORDED_MAX = 2048;
 const MAX_LOGGED_ERRORS = 20;
 
-function byId(a: PreparedFinding, b: PreparedFinding): number {
+/** The order findings are written in (see `FLUSH_EVERY`). */
+export function byId(a: PreparedFinding, b: PreparedFinding): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
@@ -160,9 +161,14 @@ const PARALLEL_MIN_ITEMS = 200_000;
 /** Item-pass threads by default: one per core, up to this many. */
 const MAX_THREADS = 4;
 
+/** How many threads a full run's item pass uses when `threads` is not given. */
+export function defaultItemPassThreads(): number {
+  return Math.min(MAX_THREADS, availableParallelism());
+}
+
 /** Whether (and how) this full run's item pass goes to threads; undefined: on this thread. */
 function threadPlan(options: EvaluateOptions, store: Store): { path: string; recipe: SetupRecipe; threads: number; bounds: string[] } | undefined {
-  const threads = options.threads ?? Math.min(MAX_THREADS, availableParallelism());
+  const threads = options.threads ?? defaultItemPassThreads();
   // Threads read the store: a portfolio given in memory (a backtest) is evaluated here.
   if (threads < 2 || options.portfolio || !options.recipe || store.path === undefined || store.path === ':memory:') return undefined;
   const total = store.items.countKeys();
@@ -432,10 +438,9 @@ export function evaluate(options: EvaluateOptions): EvaluationSummary {
   // Sprint-only rules judge a sprint from itself alone: after a full run, only sprints a sync changed are judged again.
   const sprintVisitors = [...visitors.values()].filter((l) => l.visitor.sprint !== undefined);
   const sprintRules = sprintVisitors.length > 0;
-  const sprintsChanged =
-    incremental && !state.sprintFailed && state.sprintMark !== null && sprintVisitors.every((l) => isSprintOnly(l.visitor));
-  const sprints = !sprintRules ? [] : sprintsChanged ? store.items.sprintsChangedSince(state.sprintMark!) : portfolio.sprints();
-  if (sprintsChanged) {
+  const changedSince = incremental && !state.sprintFailed && sprintVisitors.every((l) => isSprintOnly(l.visitor)) ? state.sprintMark : null;
+  const sprints = !sprintRules ? [] : changedSince !== null ? store.items.sprintsChangedSince(changedSince) : portfolio.sprints();
+  if (changedSince !== null) {
     const keys = new Set(sprints.map((sprint) => sprint.key));
     for (const live of sprintVisitors) partly.set(live.eff.rule.meta.id, keys);
   }

@@ -6,7 +6,7 @@ import { silentLogger } from '../../../src/util/log.ts';
 import type { WorkItem } from '../../../src/model/work-item.ts';
 import { loadavg } from 'node:os';
 import { argN, peakRssMb, report } from '../harness.ts';
-import { BENCH_NOW, benchConfig, benchStore } from './rules-setup.ts';
+import { BENCH_NOW, benchConfig, benchStore, cpuSeconds, sizeLabel } from './rules-setup.ts';
 
 // `--mode full`: one full evaluation of the recommended preset + 10 CEL rules over N stored items.
 // `--mode incremental`: the same full run, then 1% of the items change and the worker's incremental
@@ -29,7 +29,7 @@ try {
   for (const f of store.findings.list({ ruleId: 'rule-error' }).slice(0, 5)) process.stderr.write(`rule error: ${f.message}\n`);
   if (mode === 'full') {
     report({
-      name: `rules-${label(n)}`,
+      name: `rules-${sizeLabel(n)}`,
       n: full.items,
       seconds: full.seconds,
       requests: null,
@@ -44,7 +44,7 @@ try {
     const againCpu = cpuSeconds(process.cpuUsage(cpuAgain));
     if (again.mode !== 'incremental') throw new Error('expected an incremental evaluation');
     report({
-      name: `rules-${label(n)}-incremental`,
+      name: `rules-${sizeLabel(n)}-incremental`,
       n: changed,
       seconds: again.seconds,
       requests: null,
@@ -65,14 +65,6 @@ try {
   store.close();
 } finally {
   cleanup();
-}
-
-function cpuSeconds(usage: NodeJS.CpuUsage): number {
-  return Number(((usage.user + usage.system) / 1e6).toFixed(2));
-}
-
-function label(count: number): string {
-  return count >= 1_000_000 && count % 1_000_000 === 0 ? `${count / 1_000_000}m` : count >= 1000 && count % 1000 === 0 ? `${count / 1000}k` : String(count);
 }
 
 /** Every 100th item changes the way a sync would see it: estimate, status or assignee. */

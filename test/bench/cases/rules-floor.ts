@@ -1,16 +1,17 @@
 import { availableParallelism, loadavg } from 'node:os';
+import { FLUSH_EVERY, byId, defaultItemPassThreads } from '../../../src/engine/evaluate.ts';
 import { runParallelItemPass, planFingerprint, rangeSize } from '../../../src/engine/parallel.ts';
 import { ruleSetup } from '../../../src/engine/setup.ts';
 import type { PreparedFinding } from '../../../src/store/findings.ts';
 import { openStore } from '../../../src/store/index.ts';
 import { argN, peakRssMb, report } from '../harness.ts';
-import { BENCH_NOW, benchConfig, benchStore } from './rules-setup.ts';
+import { BENCH_NOW, benchConfig, benchStore, cpuSeconds, sizeLabel } from './rules-setup.ts';
 
 // The floor under a full evaluation (`rules-1m`), in two parts measured apart:
 //  1. the parallel item pass alone: every item read, parsed and judged by every rule on the item-pass
 //     threads, its output taken in by this thread and dropped (no facts kept, nothing written);
 //  2. writing the findings that pass reported, alone, the way `evaluate` writes them (batches of
-//     20,000 in id order, each with its `opened` audit event).
+//     FLUSH_EVERY in id order, each with its `opened` audit event).
 // A full run does both plus the aggregate rules, so on this machine it cannot beat
 // max(item pass wall, (item pass CPU + write CPU) / cores).
 const n = argN(1_000_000);
@@ -20,7 +21,7 @@ try {
   const setup = ruleSetup(config);
   if (!setup.recipe) throw new Error('the bench setup has no recipe: it cannot run on threads');
   const store = openStore(path);
-  const threads = Math.min(4, availableParallelism());
+  const threads = defaultItemPassThreads();
   const bounds = store.items.keyBounds(rangeSize(store.items.countKeys(), threads));
   const findings: PreparedFinding[] = [];
   let facts = 0;
@@ -45,21 +46,21 @@ try {
     },
   });
   const passSeconds = (performance.now() - started) / 1000;
-  const passCpu = seconds(process.cpuUsage(cpu));
+  const passCpu = cpuSeconds(process.cpuUsage(cpu));
 
   const writeCpu = process.threadCpuUsage();
   const writeStarted = performance.now();
   const now = new Date(BENCH_NOW).toISOString();
   const run = store.startRun('check', now);
-  for (let i = 0; i < findings.length; i += 20_000) {
-    const batch = findings.slice(i, i + 20_000).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 0; i < findings.length; i += FLUSH_EVERY) {
+    const batch = findings.slice(i, i + FLUSH_EVERY).sort(byId);
     store.transaction(() => store.findings.record(batch, run, now, new Set()));
   }
   const writeSeconds = (performance.now() - writeStarted) / 1000;
-  const writeThreadCpu = seconds(process.threadCpuUsage(writeCpu));
+  const writeThreadCpu = cpuSeconds(process.threadCpuUsage(writeCpu));
 
   report({
-    name: `rules-${n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}m` : `${Math.round(n / 1000)}k`}-floor`,
+    name: `rules-${sizeLabel(n)}-floor`,
     n: items,
     seconds: passSeconds,
     requests: null,
@@ -78,8 +79,4 @@ try {
   store.close();
 } finally {
   cleanup();
-}
-
-function seconds(usage: NodeJS.CpuUsage): number {
-  return Number(((usage.user + usage.system) / 1e6).toFixed(2));
 }

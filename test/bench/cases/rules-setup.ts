@@ -58,6 +58,16 @@ function build(path: string, n: number): void {
   store.close();
 }
 
+/** CPU seconds (user + system) of a `process.cpuUsage()`/`threadCpuUsage()` difference, to two places. */
+export function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return Number(((usage.user + usage.system) / 1e6).toFixed(2));
+}
+
+/** A case name's size: 1m, 100k, or the number itself. */
+export function sizeLabel(count: number): string {
+  return count >= 1_000_000 && count % 1_000_000 === 0 ? `${count / 1_000_000}m` : count >= 1000 && count % 1000 === 0 ? `${count / 1000}k` : String(count);
+}
+
 /** A private copy of the N-item store (built on first use), for one benchmark run. */
 export function benchStore(n: number): { path: string; cleanup(): void } {
   const cacheDir = join(tmpdir(), 'pmo-bench-cache');
